@@ -1,0 +1,146 @@
+"""Opinion engine on Pol.is's open data, side by side with the groups Pol.is assigned.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/opinion_bench.py [--agreement] [--no-large] [MIRROR_DIR]
+
+Without ``--agreement`` only the performance part runs: seeded synthetic conversations with
+planted groups (10,000 participants × 1,000 statements at 5 % density, which must take under
+2 s, and 100,000 × 2,000 at 5 %, which must complete), BLAS limited to one thread per the
+tests. The last line is machine-readable ``key=value`` pairs.
+
+MIRROR_DIR defaults to ``$MAILLAGE_DATA_MIRROR`` or ``../shared/data``. Data: compdemocracy/
+openData, CC BY 4.0, attribution to The Computational Democracy Project
+(compdemocracy.org/polis).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from maillage.engines.opinion import (
+    OpinionParams,
+    VoteMatrix,
+    group_agreement,
+    opinion_map,
+    read_polis_export,
+)
+from maillage.engines.opinion.polis_export import polis_labels
+
+CONVERSATIONS = ("15-per-hour-seattle", "brexit-consensus")
+
+
+def synthetic_votes(
+    n_participants: int,
+    n_statements: int,
+    *,
+    density: float = 0.05,
+    n_groups: int = 4,
+    seed: int = 0,
+) -> VoteMatrix:
+    """Seeded conversation with ``n_groups`` planted groups, each voting along its own profile."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, n_groups, n_participants)
+    # Each group agrees with a statement with its own probability; a tenth of votes are passes.
+    p_agree = rng.uniform(0.1, 0.9, size=(n_groups, n_statements)).astype(np.float32)
+    values = np.full((n_participants, n_statements), np.nan)
+    chunk = 10_000
+    for start in range(0, n_participants, chunk):
+        stop = min(start + chunk, n_participants)
+        shape = (stop - start, n_statements)
+        seen = rng.random(shape, dtype=np.float32) < density
+        agree = rng.random(shape, dtype=np.float32) < p_agree[group[start:stop]]
+        passed = rng.random(shape, dtype=np.float32) < 0.1
+        block = np.where(agree, 1.0, -1.0)
+        block[passed] = 0.0
+        block[~seen] = np.nan
+        values[start:stop] = block
+    return VoteMatrix(np.arange(n_participants), np.arange(n_statements), values)
+
+
+def timed_map(votes: VoteMatrix, *, trace: bool) -> tuple[float, float]:
+    """Seconds of ``opinion_map`` (BLAS on one thread) and peak memory in MB.
+
+    With ``trace``, the peak is tracemalloc's peak of allocations made during the call (numpy
+    arrays included); otherwise the process's maximum resident set size (``ru_maxrss``).
+    """
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    with threadpool_limits(limits=1):
+        opinion_map(votes, OpinionParams(seed=0))
+    seconds = time.perf_counter() - start
+    if trace:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return seconds, peak / 2**20
+    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def performance(large: bool) -> str:
+    n_p, n_s = 10_000, 1_000
+    votes = synthetic_votes(n_p, n_s, seed=0)
+    with threadpool_limits(limits=1):
+        opinion_map(votes, OpinionParams(seed=0))  # warm-up (imports, caches)
+    seconds = min(timed_map(votes, trace=False)[0] for _ in range(3))
+    _, peak_mb = timed_map(votes, trace=True)
+    print(f"{n_p} x {n_s} at 5 %: {seconds:.2f} s (limit 2 s), peak {peak_mb:.0f} MB")
+    line = f"n_participants={n_p} n_statements={n_s} seconds={seconds:.3f} peak_mb={peak_mb:.0f}"
+    if large:
+        del votes
+        big = synthetic_votes(100_000, 2_000, seed=0)
+        large_seconds, large_peak = timed_map(big, trace=False)
+        print(f"100000 x 2000 at 5 %: {large_seconds:.1f} s, max RSS {large_peak:.0f} MB")
+        line += f" large_seconds={large_seconds:.1f} large_peak_mb={large_peak:.0f}"
+    return line
+
+
+def main(argv: list[str]) -> int:
+    flags = {a for a in argv[1:] if a.startswith("--")}
+    argv = [argv[0]] + [a for a in argv[1:] if not a.startswith("--")]
+    if "--agreement" not in flags:
+        print(performance(large="--no-large" not in flags))
+        return 0
+    default = (
+        os.environ.get("MAILLAGE_DATA_MIRROR")
+        or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+    root = Path(argv[1] if len(argv) > 1 else default) / "polis"
+    if not root.is_dir():
+        print(f"no Pol.is data under {root}", file=sys.stderr)
+        return 1
+    print(
+        f"{'conversation':22} {'seed':>4} {'k':>2} {'Pol.is k':>8} {'sizes':>12} "
+        f"{'Pol.is sizes':>12} {'n':>4} {'ARI':>6} {'matched':>7} {'ms':>6}"
+    )
+    for name in CONVERSATIONS:
+        export = read_polis_export(root / name)
+        truth_sizes = np.bincount(np.array(list(export.polis_groups.values())))
+        for seed in (0, 1, 2):
+            start = time.perf_counter()
+            with threadpool_limits(limits=1):
+                m = opinion_map(
+                    export.votes, OpinionParams(seed=seed), moderated_out=export.moderated_out
+                )
+            elapsed = (time.perf_counter() - start) * 1000
+            agreement = group_agreement(m.labels, polis_labels(export, m.participant_ids))
+            sizes = "/".join(str(g.size) for g in m.groups)
+            print(
+                f"{name:22} {seed:>4} {m.k:>2} {truth_sizes.size:>8} {sizes:>12} "
+                f"{'/'.join(map(str, truth_sizes)):>12} {agreement.n:>4} "
+                f"{agreement.adjusted_rand:>6.3f} {agreement.matched_accuracy:>7.3f} "
+                f"{elapsed:>6.0f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

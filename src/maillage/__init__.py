@@ -1,0 +1,3 @@
+"""Maillage: collective intelligence on access to health care in French regions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure computational engines. Nothing here imports Django: numpy in, numpy out."""

@@ -1,0 +1,88 @@
+from django.urls import path
+
+from maillage.participation.views import authors, decisions, opinion, organising
+from maillage.participation.views import core as views
+
+app_name = "participation"
+urlpatterns = [
+    path("signalements/", views.signalements, name="signalements"),
+    path("signalements/nouveau/", views.signalement_create, name="signalement_create"),
+    path("signalements/carte.geojson", views.signalements_geojson, name="signalements_geojson"),
+    path("signalements/divergences/", views.divergences, name="divergences"),
+    path("signalements/<int:pk>/", views.signalement_detail, name="signalement"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("moderation/<str:kind>/<int:pk>/<str:action>/", views.moderate, name="moderate"),
+    path("charte/", views.code_of_conduct, name="charte"),
+    path("concertations/", views.processes, name="processes"),
+    path("concertations/nouvelle/", views.process_create, name="process_create"),
+    path("concertations/<int:pk>/", views.process_detail, name="process"),
+    path("concertations/<int:pk>/phases/", views.phase_add, name="phase_add"),
+    path("concertations/<int:pk>/publication/", views.process_publish, name="process_publish"),
+    path("concertations/<int:pk>/propositions/nouvelle/", views.proposal_create,
+         name="proposal_create"),
+    path("concertations/<int:pk>/questionnaires/nouveau/", views.consultation_create,
+         name="consultation_create"),
+    path("propositions/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("propositions/<int:pk>/modifier/", views.proposal_edit, name="proposal_edit"),
+    path("propositions/<int:pk>/soutien/", views.proposal_support, name="proposal_support"),
+    path("propositions/<int:pk>/commentaires/", views.proposal_comment,
+         name="proposal_comment"),
+    path("propositions/<int:pk>/reponse/", views.proposal_answer, name="proposal_answer"),
+    path("questionnaires/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("questionnaires/<int:pk>/resultats/", views.consultation_results_page,
+         name="consultation_results"),
+    path("questionnaires/<int:pk>/resultats/reponses.csv", views.consultation_csv,
+         name="consultation_csv"),
+    path("questionnaires/<int:pk>/questions/<int:question>/textes/", views.consultation_texts,
+         name="consultation_texts"),
+]
+urlpatterns += [
+    path("concertations/<int:pk>/votes/nouveau/", decisions.priority_create,
+         name="priority_create"),
+    path("concertations/<int:pk>/actions/nouvelle/", decisions.action_create,
+         name="action_create"),
+    path("votes/<int:pk>/", decisions.priority_detail, name="priority"),
+    path("votes/<int:pk>/comparer/", decisions.priority_choose, name="priority_choose"),
+    path("votes/<int:pk>/idees/", decisions.priority_option_add, name="priority_option_add"),
+    path("votes/<int:pk>/bulletin/", decisions.priority_ballot, name="priority_ballot"),
+    path("votes/<int:pk>/resultats/", decisions.priority_results_page,
+         name="priority_results"),
+    path("actions/<int:pk>/", decisions.action_detail, name="action"),
+    path("actions/<int:pk>/avancement/", decisions.action_update, name="action_update"),
+    path("comites/<int:pk>/", decisions.committee_detail, name="committee"),
+    path("reunions/<int:pk>/", decisions.meeting_detail, name="meeting"),
+    path("reunions/<int:pk>/inscription/", decisions.meeting_register,
+         name="meeting_register"),
+    path("reunions/<int:pk>/compte-rendu/", decisions.meeting_minutes, name="meeting_minutes"),
+    path("suivre/<str:kind>/<str:key>/", decisions.follow_toggle, name="follow"),
+    path("notifications/", decisions.notifications, name="notifications"),
+]
+# Organisers' committee pages; authors' edits within the edit window.
+urlpatterns += [
+    path("concertations/<int:pk>/comites/nouveau/", organising.committee_create,
+         name="committee_create"),
+    path("comites/<int:pk>/membres/", organising.committee_member_add,
+         name="committee_member_add"),
+    path("comites/<int:pk>/reunions/nouvelle/", organising.meeting_create,
+         name="meeting_create"),
+    path("signalements/<int:pk>/modifier/", authors.signalement_edit, name="signalement_edit"),
+    path("commentaires/<int:pk>/modifier/", authors.comment_edit, name="comment_edit"),
+]
+# Opinion maps (Pol.is-class conversations).
+urlpatterns += [
+    path("cartes-d-opinion/", opinion.opinion_maps, name="opinion_maps"),
+    path("concertations/<int:pk>/cartes-d-opinion/nouvelle/", opinion.opinion_create,
+         name="opinion_create"),
+    path("cartes-d-opinion/<int:pk>/", opinion.opinion_detail, name="opinion"),
+    path("cartes-d-opinion/<int:pk>/vote/", opinion.opinion_vote, name="opinion_vote"),
+    path("cartes-d-opinion/<int:pk>/affirmations/", opinion.opinion_statement_add,
+         name="opinion_statement_add"),
+    path("cartes-d-opinion/affirmations/<int:pk>/<str:action>/",
+         opinion.opinion_statement_moderate, name="opinion_statement_moderate"),
+    path("cartes-d-opinion/<int:pk>/carte/", opinion.opinion_map_page, name="opinion_map"),
+    path("cartes-d-opinion/<int:pk>/calcul/", opinion.opinion_compute, name="opinion_compute"),
+    path("cartes-d-opinion/<int:pk>/rapport/", opinion.opinion_report_page,
+         name="opinion_report"),
+    path("cartes-d-opinion/<int:pk>/export/<str:kind>/", opinion.opinion_export,
+         name="opinion_export"),
+]

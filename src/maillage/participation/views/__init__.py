@@ -1,0 +1,2 @@
+"""Pages of participation: `core` (signalements, moderation, processes, proposals,
+consultations) and `decisions` (priority votes, actions, committees, following)."""

@@ -1,0 +1,44 @@
+"""Importing a real Pol.is conversation (CC BY 4.0, The Computational Democracy Project)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from maillage.participation.models import Conversation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.mirror
+def test_import_polis_finds_polis_groups(real_mirror, process, people):
+    directory = real_mirror / "polis" / "brexit-consensus"
+    if not directory.exists():
+        pytest.skip("brexit-consensus is not in the mirror")
+    out = io.StringIO()
+    call_command("opinion", "import-polis", str(directory), "--process", str(process.pk),
+                 stdout=out)
+    conversation = Conversation.objects.get()
+    assert conversation.votes.count() == 5303  # unique (voter, comment) pairs
+    assert conversation.statements.count() == 50
+    snapshot = conversation.snapshots.get()
+    assert len(snapshot.summary["groups"]) == 2  # as Pol.is found
+    assert "The Computational Democracy Project" in conversation.source
+    assert "groups=2" in out.getvalue()
+    report = io.StringIO()
+    call_command("opinion", "report", str(conversation.pk), stdout=report)
+    assert "groups=2" in report.getvalue()
+
+
+@pytest.mark.mirror
+def test_groups_from_an_export_without_the_database(real_mirror):
+    directory = real_mirror / "polis" / "brexit-consensus"
+    if not directory.exists():
+        pytest.skip("brexit-consensus is not in the mirror")
+    out = io.StringIO()
+    call_command("opinion", "groups", str(directory), stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "participant,group" and len(lines) == 205
+    assert {line.split(",")[1] for line in lines[1:]} - {""} == {"0", "1"}

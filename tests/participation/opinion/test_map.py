@@ -1,0 +1,79 @@
+"""The opinion map of a small seeded conversation: two planted groups, one common ground."""
+
+from __future__ import annotations
+
+import pytest
+
+from maillage.participation.models import Statement, StatementStatus, StatementVote
+from maillage.participation.opinion_report import groups_csv, scatter_svg, statements_csv
+from maillage.participation.services import opinion
+
+pytestmark = pytest.mark.django_db
+
+COMMON = "Les délais pour voir un spécialiste sont trop longs."
+
+
+@pytest.fixture
+def planted(conversation, people):
+    """Two camps of 12 that disagree on six statements and all agree on one."""
+    divisive = [Statement.objects.create(conversation=conversation, text=f"Division {i}",
+                                         status=StatementStatus.ACCEPTED, is_seed=True)
+                for i in range(6)]
+    common = Statement.objects.create(conversation=conversation, text=COMMON,
+                                      status=StatementStatus.ACCEPTED, is_seed=True)
+    votes = []
+    for person in range(24):
+        camp = 1 if person < 12 else -1
+        for i, statement in enumerate(divisive):
+            value = camp if (person + i) % 7 else 0  # a few passes
+            votes.append(StatementVote(conversation=conversation, statement=statement,
+                                       participant=f"p{person}", value=value))
+        votes.append(StatementVote(conversation=conversation, statement=common,
+                                   participant=f"p{person}", value=1))
+    StatementVote.objects.bulk_create(votes)
+    return common
+
+
+def test_the_map_finds_the_groups_and_the_consensus(conversation, planted):
+    snapshot = opinion.opinion_map_compute(conversation)
+    summary = snapshot.summary
+    assert snapshot.n_participants == 24 and summary["n_included"] == 24
+    assert sorted(g["size"] for g in summary["groups"]) == [12, 12]
+    assert [c["statement"] for c in summary["consensus"]["agree"]][:1] == [planted.pk]
+    assert summary["group_informed_consensus"][0]["statement"] == planted.pk
+    assert all(g["repness"] for g in summary["groups"])
+    # No pseudonym nor account in what pages show.
+    assert "p1" not in str(summary) and len(summary["points"]) == 24
+
+
+def test_the_map_is_deterministic_and_passes_the_previous_one_on(conversation, planted):
+    first = opinion.opinion_map_compute(conversation)
+    second = opinion.opinion_map_compute(conversation)
+    assert first.summary == second.summary
+    assert opinion._state(second) is not None
+
+
+def test_moderated_out_statements_leave_the_map(conversation, planted, people):
+    opinion.statement_reject(actor=people["moderator"], statement=planted, reason="Hors sujet.")
+    summary = opinion.opinion_map_compute(conversation).summary
+    assert planted.pk not in [c["statement"] for c in summary["consensus"]["agree"]]
+
+
+def test_exports_and_scatter(conversation, planted):
+    summary = opinion.opinion_map_compute(conversation).summary
+    svg = scatter_svg(summary)
+    assert svg.startswith("<svg") and svg.count("<circle") == 24 and "<title" in svg
+    assert statements_csv(conversation, summary).splitlines()[0].startswith("statement,text")
+    assert len(groups_csv(summary).splitlines()) > 2
+
+
+def test_routing_follows_the_engine_priorities_stored_with_the_map(conversation, planted,
+                                                                   people, at):
+    snapshot = opinion.opinion_map_compute(conversation)
+    routing = snapshot.summary["routing"]
+    assert set(routing) == {str(s.pk) for s in conversation.statements.all()}
+    with at("diagnostic"):
+        first = opinion.next_statement(viewer=people["resident"], conversation=conversation)
+        again = opinion.next_statement(viewer=people["resident"], conversation=conversation)
+    assert first.statement == again.statement  # deterministic for a person and progress
+    assert first.remaining == conversation.statements.count()
