@@ -59,9 +59,12 @@ def build_api() -> NinjaAPI:
     from maillage.coordination.api import router as coordination_router
     from maillage.core.api import router as core_router
     from maillage.financing.api import router as financing_router
+    from maillage.initiatives.api import router as initiatives_router
     from maillage.insights.api import router as insights_router
+    from maillage.labs.api import router as labs_router
     from maillage.mobilization.api import router as mobilization_router
     from maillage.participation.api import router as participation_router
+    from maillage.planning.api import router as planning_router
     from maillage.territories.api import router as territories_router
     from maillage.transport.api import router as transport_router
 
@@ -74,6 +77,9 @@ def build_api() -> NinjaAPI:
     api.add_router("/financing", financing_router)
     api.add_router("/coordination", coordination_router)
     api.add_router("/mobilization", mobilization_router)
+    api.add_router("/planning", planning_router)
+    api.add_router("/labs", labs_router)
+    api.add_router("/initiatives", initiatives_router)
     return api
 
 

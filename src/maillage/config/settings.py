@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "maillage.financing",
     "maillage.coordination",
     "maillage.mobilization",
+    "maillage.planning",
+    "maillage.labs",
+    "maillage.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ PILLARS: list[dict[str, Any]] = [
         "items": [
             (_("Territoires et communes"), "territories:index"),
             (_("Tableau de bord de l'accès aux soins"), "insights:dashboard"),
-            (_("Scénarios et implantations"), None),
+            (_("Scénarios et implantations"), "planning:index"),
         ],
     },
     {
@@ -30,10 +30,10 @@ PILLARS: list[dict[str, Any]] = [
         "label": _("Agir ensemble"),
         "items": [
             (_("Transport solidaire"), "transport:index"),
-            (_("Laboratoires et hackathons"), None),
+            (_("Laboratoires et hackathons"), "labs:index"),
             (_("Coopération des soins"), "coordination:index"),
             (_("Simulateur de financement"), "financing:index"),
-            (_("Initiatives et témoignages"), None),
+            (_("Initiatives et témoignages"), "initiatives:index"),
         ],
     },
 ]

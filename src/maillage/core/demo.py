@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -84,3 +85,13 @@ def demo_content_load(say: Callable[[str], object] = print) -> None:
     call_command("participation_demo", verbosity=0)
     say("Participation : signalements et concertations de démonstration chargés.")
     coordination_demo_load(say)
+    # Apps that build on the ones above each bring a `demo_load(say)` in their demo module.
+    for module_name in ("maillage.planning.demo", "maillage.labs.demo",
+                        "maillage.initiatives.demo"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.demo_load(say)
