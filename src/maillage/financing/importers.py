@@ -23,6 +23,12 @@ from maillage.engines.payment import AGE_BANDS, ALD_CODES, EPISODES, SEXES, Popu
 
 MAX_ROWS = 500_000
 MAX_ERRORS = 20
+# Bounds that catch a misplaced column or a unit slip (cents for euros) without refusing a
+# real patient: no one has 10,000 acts of a profession or 10 million euros of care in a year.
+MAX_ACTS = 10_000
+MAX_AMOUNT = 10_000_000
+# Rounding to the cent of each amount may leave the total a few cents below their sum.
+ROUNDING_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,8 @@ COLUMNS = (
            example="0"),
     Column("montant_kinesitherapeute", gettext_lazy("leur valeur à l'acte (€)"), example="0"),
     Column("depense_totale", gettext_lazy("dépense remboursée totale de l'année, ville et "
-                                          "hôpital (€)"), example="2400"),
+                                          "hôpital (€), montants à l'acte et épisode "
+                                          "compris"), example="2400"),
     Column("depense_annee_precedente", gettext_lazy("la même, l'année précédente (€) ; vide "
                                                     "si inconnue"), required=False,
            example="2300"),
@@ -184,6 +191,9 @@ class _Problems:
             self.items.append((line, order, _("Ligne %(n)s, champ « %(f)s » : %(m)s")
                                % {"n": line, "f": field, "m": message}))
 
+    def lines(self) -> set[int]:
+        return {line for line, _order, _message in self.items}
+
     def raise_if_any(self) -> None:
         if not self.items:
             return
@@ -266,6 +276,32 @@ class _Table:
         result[counts.index.to_numpy()] = counts.to_numpy()
         return result
 
+    def _check_episode(self, episode: np.ndarray, given: np.ndarray, spending: np.ndarray
+                       ) -> None:
+        """An episode needs its fee-for-service spending (the bundle is compared with it),
+        and an episode's spending needs the episode it belongs to."""
+        valid_code = self.frame["episode"].str.lower().isin(EPISODES).to_numpy()
+        self._report(valid_code & (episode > 0) & ~(given > 0), "depense_episode",
+                     _("obligatoire et positive quand un épisode est indiqué"))
+        self._report(valid_code & (episode == 0) & (spending > 0), "episode",
+                     _("vide alors qu'une dépense d'épisode est indiquée (pth, ptg ou "
+                       "colectomie attendu)"))
+
+    def _check_total(self, spending: np.ndarray, fees: np.ndarray,
+                     episode_spending: np.ndarray) -> None:
+        """The year's total includes the acts' value and the episode's spending."""
+        included = fees.sum(axis=1) + episode_spending
+        # A line with an error already (a refused amount…) is not compared again.
+        refused = np.isin(self.lines, list(self.problems.lines()))
+        short = ~refused & (included > spending + ROUNDING_TOLERANCE)
+        if not short.any():
+            return
+        self.problems.add(self.lines[short], "depense_totale", [
+            _("la dépense totale (%(total)s €) est inférieure à la somme des montants à "
+              "l'acte et de la dépense d'épisode (%(sum)s €), qu'elle inclut")
+            % {"total": f"{t:.2f}", "sum": f"{s:.2f}"}
+            for t, s in zip(spending[short].tolist(), included[short].tolist(), strict=True)])
+
     def population(self) -> Population:
         frame = self.frame
         patient = frame["patient_id"]
@@ -282,17 +318,20 @@ class _Table:
         css = self.code("css", ("0", "1"))
         quintile = self.number("quintile_defavorisation", minimum=1, maximum=5, integer=True)
         professions = ("generaliste", "infirmier", "kinesitherapeute")
-        acts = np.column_stack([self.number(f"actes_{p}") for p in professions])
-        fees = np.column_stack([self.number(f"montant_{p}") for p in professions])
-        spending = self.number("depense_totale")
-        previous = self.number("depense_annee_precedente", optional=True)
-        reference = self.number("depense_reference", optional=True)
+        acts = np.column_stack([self.number(f"actes_{p}", maximum=MAX_ACTS, integer=True)
+                                for p in professions])
+        fees = np.column_stack([self.number(f"montant_{p}", maximum=MAX_AMOUNT)
+                                for p in professions])
+        spending = self.number("depense_totale", maximum=MAX_AMOUNT)
+        previous = self.number("depense_annee_precedente", optional=True, maximum=MAX_AMOUNT)
+        reference = self.number("depense_reference", optional=True, maximum=MAX_AMOUNT)
         quality = self.number("score_qualite", maximum=100)
         experience = self.number("experience_patient", optional=True, maximum=20)
         episode = self.code("episode", EPISODES)
-        episode_spending = np.nan_to_num(self.number("depense_episode", optional=True))
-        self._report((episode_spending > spending) & (spending >= 0), "depense_episode",
-                     _("supérieure à la dépense totale"))
+        episode_given = self.number("depense_episode", optional=True, maximum=MAX_AMOUNT)
+        episode_spending = np.nan_to_num(episode_given)
+        self._check_episode(episode, episode_given, episode_spending)
+        self._check_total(spending, fees, episode_spending)
         self.problems.raise_if_any()
         return Population(
             year=year.astype(np.int64), age_band=age, sex=sex, ald_count=ald,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,12 @@ MAX_SYNTHETIC_PATIENTS = 200_000
 MAX_SYNTHETIC_YEARS = 5
 # The trial (anyone, nothing stored) runs within a page view: keep it small.
 TRIAL_MAX_PATIENTS = 50_000
+
+
+def _clean_name(name: str | None) -> str:
+    """The name without control characters (PostgreSQL refuses a NUL), at most 200 long."""
+    kept = "".join(c for c in name or "" if not unicodedata.category(c).startswith("C"))
+    return " ".join(kept.split())[:200]
 
 
 def _check_can_add(actor: User, organisation: Organisation) -> None:
@@ -59,7 +66,7 @@ def population_upload(*, actor: User, organisation: Organisation, name: str, con
     """
     _check_can_add(actor, organisation)
     parsed = parse_population_csv(content)
-    name = (name or "").strip()[:200] or _("Population du %(d)s") % {
+    name = _clean_name(name) or _("Population du %(d)s") % {
         "d": ", ".join(str(y) for y in parsed.years)}
     return _store(actor=actor, organisation=organisation, sha256=parsed.sha256, defaults={
         "name": name, "source": Population.Source.UPLOAD, "rows": len(parsed.population),
@@ -81,7 +88,7 @@ def population_generate(*, actor: User, organisation: Organisation, patients: in
     population = synthetic_population(patients, seed=seed, years=years)
     key = hashlib.sha256(f"synthetic:{patients}:{seed}:{years}".encode()).hexdigest()
     return _store(actor=actor, organisation=organisation, sha256=key, defaults={
-        "name": (name or "").strip()[:200] or _("Synthétique — %(n)s patients, graine %(s)s")
+        "name": _clean_name(name) or _("Synthétique — %(n)s patients, graine %(s)s")
         % {"n": patients, "s": seed},
         "source": Population.Source.SYNTHETIC, "seed": seed, "rows": len(population),
         "patients": patients, "years": sorted({int(y) for y in population.year}),

@@ -1,4 +1,48 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from maillage.labs import views
 
 app_name = "labs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouveau/", views.lab_create, name="lab_create"),
+    path("profil/", views.profile, name="profile"),
+    path("<int:pk>/", views.lab, name="lab"),
+    path("<int:pk>/equipe/", views.lab_staff_add, name="lab_staff_add"),
+    path("<int:pk>/tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("<int:pk>/defis/nouveau/", views.challenge_create, name="challenge_create"),
+    path("<int:pk>/hackathons/nouveau/", views.event_create, name="event_create"),
+    path("defis/<int:pk>/", views.challenge, name="challenge"),
+    path("defis/<int:pk>/idee/", views.idea_create, name="idea_create"),
+    path("defis/<int:pk>/clore/", views.challenge_close, name="challenge_close"),
+    path("idees/<int:pk>/", views.idea, name="idea"),
+    path("idees/<int:pk>/commenter/", views.idea_comment, name="idea_comment"),
+    path("idees/<int:pk>/soutenir/", views.idea_support, name="idea_support"),
+    path("idees/<int:pk>/signaler/", views.idea_flag, name="idea_flag"),
+    path("idees/<int:pk>/retenir/", views.idea_shortlist, name="idea_shortlist"),
+    path("idees/<int:pk>/equipe/", views.team_create, name="team_create"),
+    path("idees/<int:pk>/projet/", views.project_create, name="project_create"),
+    path("equipes/<int:pk>/", views.team, name="team"),
+    path("equipes/<int:pk>/rejoindre/", views.team_join, name="team_join"),
+    path("equipes/<int:pk>/quitter/", views.team_leave, name="team_leave"),
+    path("equipes/<int:pk>/taches/", views.task_add, name="task_add"),
+    path("taches/<int:pk>/", views.task_toggle, name="task_toggle"),
+    path("hackathons/<int:pk>/", views.event, name="event"),
+    path("hackathons/<int:pk>/inscription/", views.event_register, name="event_register"),
+    path("hackathons/<int:pk>/annulation/", views.event_cancel, name="event_cancel"),
+    path("hackathons/<int:pk>/programme/", views.schedule_add, name="schedule_add"),
+    path("hackathons/<int:pk>/mentors/", views.mentor_add, name="mentor_add"),
+    path("hackathons/<int:pk>/criteres/", views.criterion_add, name="criterion_add"),
+    path("hackathons/<int:pk>/jury/", views.juror_add, name="juror_add"),
+    path("hackathons/<int:pk>/resultats/", views.results_publish, name="results_publish"),
+    path("hackathons/<int:pk>/rendu/<int:team>/", views.submission_create,
+         name="submission_create"),
+    path("rendus/<int:pk>/", views.submission, name="submission"),
+    path("rendus/fichiers/<int:pk>/", views.submission_file, name="submission_file"),
+    path("projets/<int:pk>/", views.project, name="project"),
+    path("projets/<int:pk>/etape/", views.project_stage, name="project_stage"),
+    path("projets/<int:pk>/financement/", views.project_funding, name="project_funding"),
+    path("projets/<int:pk>/jalons/", views.milestone_add, name="milestone_add"),
+    path("jalons/<int:pk>/", views.milestone_done, name="milestone_done"),
+    path("projets/<int:pk>/partenaires/", views.partner_add, name="partner_add"),
+]

@@ -46,6 +46,12 @@ from maillage.participation.services import (
     priority_vote_create,
     question_field,
 )
+from maillage.participation.services.opinion import (
+    conversation_create,
+    opinion_map_compute,
+    statement_add,
+    vote_cast,
+)
 from maillage.territories.models import Commune
 
 DEMO_DOMAIN = "demo.maillage.fr"
@@ -186,6 +192,9 @@ def participation_demo_load(say: Callable[[str], object] = print, seed: int = 5)
                          title="Restitution", starts_at=now + 25 * day, ends_at=now + 115 * day)
     _survey(organiser, open_survey_process, open_phase)
     say("Questionnaire de démonstration ouvert aux habitants de Mende.")
+    _opinion_demo(organiser, open_survey_process, open_phase, now, random.Random(seed))
+    say("Carte d'opinion de démonstration ouverte aux habitants de Mende : affirmations, "
+        "votes de 20 habitants fictifs, groupes calculés.")
 
     _priorities_demo(organiser, people, now, rng)
     say("Concertation de démonstration en phase de vote : comparaisons deux à deux (avec idées "
@@ -325,3 +334,74 @@ def _answers(survey: Consultation, rng: random.Random) -> dict[str, object]:
             answers[name] = rng.choice(["", "[Démo] Il faudrait un cabinet le samedi.",
                                         "[Démo] Le bus ne passe qu'une fois par semaine."])
     return answers
+
+
+# The opinion map: two planted camps, a few statements everyone agrees on. Each statement's
+# chance of "agree" in camp A and camp B (the rest are disagrees, a few passes).
+OPINION_STATEMENTS = [
+    ("Il faut une maison de santé pluriprofessionnelle au centre de Mende.", 0.9, 0.6),
+    ("La téléconsultation peut remplacer une partie des rendez-vous chez le médecin.",
+     0.05, 0.9),
+    ("Les jeunes médecins devraient s'installer quelques années dans les zones sous-dotées.",
+     0.95, 0.05),
+    ("Un bus de santé itinérant serait plus utile qu'un nouveau cabinet.", 0.05, 0.9),
+    ("Les pharmaciens devraient pouvoir renouveler davantage d'ordonnances.", 0.2, 0.95),
+    ("Un transport solidaire vers l'hôpital doit exister pour les personnes sans voiture.",
+     0.9, 0.9),
+    ("Les urgences de Mende doivent rester ouvertes la nuit.", 0.95, 0.85),
+    ("Mieux vaut financer des infirmières en pratique avancée que chercher des médecins.",
+     0.05, 0.9),
+    ("Il manque des consultations sans rendez-vous le samedi matin.", 0.8, 0.85),
+    ("La commune devrait loger gratuitement les internes en médecine.", 0.9, 0.2),
+]
+
+
+def _mende_residents(count: int) -> list[User]:
+    from allauth.account.models import EmailAddress
+
+    mende = Commune.objects.filter(pk="48095").first()
+    people = []
+    for i in range(count):
+        email = f"mende{i + 1:02d}@{DEMO_DOMAIN}"
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"display_name": f"Mendois·e {i + 1} (démo)"})
+        if created:
+            user.set_unusable_password()
+        user.home_commune = mende
+        user.save()
+        EmailAddress.objects.update_or_create(user=user, email=email,
+                                              defaults={"verified": True, "primary": True})
+        people.append(user)
+    return people
+
+
+def _opinion_demo(organiser: User, process: Process, phase: Phase, now: Any,
+                  rng: random.Random) -> None:
+    """A live opinion map in Mende: seed statements, 20 residents' votes, the computed map,
+    and one resident's statement waiting for moderation."""
+    if not Commune.objects.filter(pk="48095").exists():
+        return
+    phase_state_load(process, now=now)
+    conversation = conversation_create(
+        actor=organiser, process=process, phase=phase, is_demo=True, seed=0,
+        title="Comment améliorer l'accès aux soins à Mende ? (démonstration)",
+        description="Carte d'opinion fictive de démonstration : votez d'accord, pas d'accord "
+                    "ou je passe, une affirmation à la fois.",
+        statements=[text for text, _a, _b in OPINION_STATEMENTS])
+    statements = list(conversation.statements.order_by("pk"))
+    residents = _mende_residents(20)
+    for i, person in enumerate(residents):
+        phase_state_load(process, now=now)
+        camp = 1 if i % 5 in (0, 1) else 0  # 8 in camp B, 12 in camp A
+        for statement, (_text, p_a, p_b) in zip(statements, OPINION_STATEMENTS, strict=True):
+            if rng.random() < 0.05:
+                continue  # not seen yet
+            draw = rng.random()
+            agree = p_b if camp else p_a
+            value = "pass" if draw > 0.95 else ("agree" if draw < agree * 0.95 else "disagree")
+            vote_cast(actor=person, conversation=conversation, statement=statement,
+                      value=value)
+    phase_state_load(process, now=now)
+    statement_add(actor=residents[0], conversation=conversation,
+                  text="Une permanence de médecins retraités pourrait aider l'été.")
+    opinion_map_compute(conversation)

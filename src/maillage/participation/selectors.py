@@ -407,3 +407,28 @@ def consultation_get(*, viewer: Any, pk: int) -> Consultation | None:
 def has_answered(*, viewer: Any, consultation: Consultation) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and (
         consultation.participations.filter(user=viewer).exists())
+
+
+# For other apps (labs): the priorities voted on a territory -----------------------------------
+
+def priority_results_in_territory(*, viewer: Any, level: str, code: str, limit: int = 3
+                                  ) -> list[Any]:
+    """Results of the latest priority votes of visible processes on the territory, on a
+    territory containing it or inside it (newest first)."""
+    from maillage.participation.models import PriorityVote
+    from maillage.participation.priority_results import priority_results
+    from maillage.territories.selectors import TerritoryRef, territory_contains
+
+    target = TerritoryRef(level, code)
+    found = []
+    for vote in PriorityVote.objects.select_related("process").order_by("-created_at", "-pk"):
+        process = vote.process
+        where = TerritoryRef(process.territory_level, process.territory_code)
+        if not (territory_contains(where, target) or territory_contains(target, where)):
+            continue
+        if not viewer.has_perm("participation.view_process", process):
+            continue
+        found.append(priority_results(vote))
+        if len(found) >= limit:
+            break
+    return found

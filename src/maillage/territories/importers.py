@@ -50,6 +50,13 @@ COG_ATTRIBUTION = "INSEE, Code officiel géographique ; Etalab, decoupage-admini
 CENTRES_PATH = "territories/communes-centres/communes_2026_pop_latlon.csv"
 CENTRES_LICENCE = "Licence Ouverte / Etalab 2.0"
 CENTRES_ATTRIBUTION = "La Poste, base officielle des codes postaux ; INSEE"
+# The mirror's centres file is a join made for it (see its PROVENANCE.txt), with no download
+# address of its own; from the network the centres come from the API Géo, which serves every
+# current commune's centre in one answer.
+GEO_API_CENTRES_PATH = "territories/communes-centres/geo-api-communes-centres.json"
+GEO_API_CENTRES_URL = "https://geo.api.gouv.fr/communes?fields=code,centre&format=json"
+GEO_API_LICENCE = "Licence Ouverte / Etalab 2.0"
+GEO_API_ATTRIBUTION = "API Géo (geo.api.gouv.fr), DINUM ; IGN, INSEE"
 BOUNDARIES_URL = (
     "https://raw.githubusercontent.com/gregoiredavid/france-geojson/"
     "5d34ee6d0140c29f785fdb047d9329f1aab58833/{name}"
@@ -92,10 +99,13 @@ def fetch(relative_path: str, official_url: str, mirror: str | None = None) -> F
         if not path.exists():
             raise TerritoryImportError(str(path), "fichier introuvable dans le miroir de données")
         return FetchedFile(name=name, origin=str(path), content=path.read_bytes())
+    if not official_url:
+        raise TerritoryImportError(
+            name, "aucune adresse officielle pour ce fichier : définissez MAILLAGE_DATA_MIRROR")
     try:
         with urllib.request.urlopen(official_url, timeout=60) as response:
             return FetchedFile(name=name, origin=official_url, content=response.read())
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise TerritoryImportError(
             official_url,
             f"téléchargement impossible ({exc}); définissez MAILLAGE_DATA_MIRROR",
@@ -354,6 +364,33 @@ def parse_centres(fetched: FetchedFile, parsed: ParsedGeography) -> None:
     )
 
 
+def parse_geo_api_centres(fetched: FetchedFile, parsed: ParsedGeography) -> None:
+    """Join each commune's centre from the API Géo's answer (a JSON array of communes)."""
+    rows = 0
+    for line, item in iter_json_array(fetched):
+        code = _code(item, "code", COMMUNE_CODE, fetched.name, line)
+        rows += 1
+        commune = parsed.communes.get(code)
+        centre = item.get("centre")
+        if commune is None or centre is None:
+            continue
+        coordinates = centre.get("coordinates") if isinstance(centre, dict) else None
+        if (not isinstance(coordinates, list) or len(coordinates) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                           for v in coordinates)):
+            raise TerritoryImportError(fetched.name, "point GeoJSON [longitude, latitude] "
+                                       "attendu", line=line, field="centre")
+        longitude, latitude = (float(v) for v in coordinates)
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise TerritoryImportError(fetched.name, f"valeur hors bornes {coordinates!r}",
+                                       line=line, field="centre")
+        commune.latitude, commune.longitude = latitude, longitude
+    parsed.sources.append(
+        ("Centres des communes", fetched, rows, "API Géo, communes actuelles",
+         GEO_API_LICENCE, GEO_API_ATTRIBUTION)
+    )
+
+
 def boundary_file_name(departement: Departement) -> str:
     """france-geojson's file for a département, e.g. departements/34-herault/communes-34-herault."""
     slug = normalise_name(departement.name).replace(" ", "-")
@@ -482,7 +519,10 @@ def import_territories(
     parse_epcis(fetch("territories/decoupage-administratif/epci.json",
                       COG_URL.format(name="epci.json"), mirror), parsed)
     report("Lecture des centres des communes", 4, steps)
-    parse_centres(fetch(CENTRES_PATH, "", mirror), parsed)
+    if (settings.MAILLAGE_DATA_MIRROR if mirror is None else mirror):
+        parse_centres(fetch(CENTRES_PATH, "", mirror), parsed)
+    else:
+        parse_geo_api_centres(fetch(GEO_API_CENTRES_PATH, GEO_API_CENTRES_URL, mirror), parsed)
     scope_departements = {c.departement_id for c in parsed.communes.values()}
     if with_boundaries:
         report("Lecture des contours", 5, steps)

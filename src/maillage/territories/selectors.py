@@ -80,15 +80,25 @@ def regions_with_communes() -> QuerySet[Region]:
     return Region.objects.annotate(commune_count=Count("communes")).filter(commune_count__gt=0)
 
 
+# Only a well-formed code reaches the database (PostgreSQL refuses a NUL in a query).
+_REGION_CODE = re.compile(r"^\d{2,3}$")
+_DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$", re.IGNORECASE)
+POSTAL_CODE = re.compile(r"^\d{5}$")
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+
+
 def region_get(code: str) -> Region:
-    region = Region.objects.filter(pk=code).first()
+    region = Region.objects.filter(pk=code).first() if _REGION_CODE.match(code) else None
     if region is None:
         raise TerritoryNotFound(_("Région inconnue : %(code)s") % {"code": code})
     return region
 
 
 def departement_get(code: str) -> Departement:
-    departement = Departement.objects.select_related("region").filter(pk=code.upper()).first()
+    departement = (
+        Departement.objects.select_related("region").filter(pk=code.upper()).first()
+        if _DEPARTEMENT_CODE.match(code) else None
+    )
     if departement is None:
         raise TerritoryNotFound(_("Département inconnu : %(code)s") % {"code": code})
     return departement
@@ -100,14 +110,10 @@ def commune_get(code: str) -> Commune:
         .prefetch_related("postal_codes")
         .filter(pk=code.upper())
         .first()
-    )
+    ) if INSEE_CODE.match(code) else None
     if commune is None:
         raise TerritoryNotFound(_("Commune inconnue : %(code)s") % {"code": code})
     return commune
-
-
-POSTAL_CODE = re.compile(r"^\d{5}$")
-INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
 def commune_search(query: str, *, region: str | None = None, limit: int = 20) -> list[Commune]:
@@ -117,6 +123,8 @@ def commune_search(query: str, *, region: str | None = None, limit: int = 20) ->
     """
     query = query.strip()
     if not query:
+        return []
+    if region and not _REGION_CODE.match(region):
         return []
     base = Commune.objects.select_related("departement")
     if region:

@@ -18,7 +18,11 @@ def normalise_name(text: str) -> str:
     'st etienne d albagnan'
     >>> normalise_name("Œillets")
     'oeillets'
+    >>> normalise_name("Men\\x00de")
+    'mende'
     """
+    # Control characters (a NUL that PostgreSQL refuses, a tab) are never part of a name.
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("C"))
     text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

@@ -165,12 +165,19 @@ def group_clusterings(
     max_k: int = 5,
     seed: int = 0,
     n_init: int = 10,
+    extra_k: int = 0,
+    extra_k_margin: float = 0.02,
 ) -> GroupClustering:
     """Cluster base-cluster centres, weighted by size, for ``k = 2 .. max_groups``.
 
     The best ``k`` maximises the silhouette of base-cluster centres (each centre counts once,
     as in Pol.is's ``silhouette`` over ``bucket-dists``); ties go to the smaller ``k``.
     With fewer than three base clusters, there is a single candidate ``k``.
+
+    Beyond Pol.is: when the best ``k`` is the cap ``max_k`` itself, ``k`` up to
+    ``max_k + extra_k`` (still at most ``2 + n_base // 12``) is tried too, and a larger ``k``
+    is kept only if its silhouette beats the capped best by more than ``extra_k_margin``:
+    the data must clearly hold more groups. Every ``k`` tried is reported in ``silhouettes``.
     """
     n_base = base.centres.shape[0]
     upper = max_groups(n_base, max_k)
@@ -190,6 +197,23 @@ def group_clusterings(
         labels_by_k[k] = labels
         silhouettes[k] = float(silhouette_score(base.centres, labels)) if n_labels < n_base else 0.0
     best_k = max(sorted(silhouettes), key=lambda k: silhouettes[k])
+    beyond = max_groups(n_base, max_k + extra_k)
+    if extra_k > 0 and best_k == upper and beyond > upper:
+        capped_best = silhouettes[best_k]
+        for k in range(upper + 1, beyond + 1):
+            labels, _ = kmeans(
+                base.centres, k, seed=seed, weights=base.sizes.astype(float), n_init=n_init
+            )
+            n_labels = labels.max() + 1
+            if n_labels <= upper:
+                continue
+            labels_by_k[k] = labels
+            silhouettes[k] = (
+                float(silhouette_score(base.centres, labels)) if n_labels < n_base else 0.0
+            )
+        extended = max(range(upper + 1, beyond + 1), key=lambda k: silhouettes.get(k, -2.0))
+        if silhouettes.get(extended, -2.0) > capped_best + extra_k_margin:
+            best_k = extended
     return GroupClustering(labels_by_k, silhouettes, best_k)
 
 

@@ -79,7 +79,11 @@ class OpinionParams:
     base_k
         Number of base clusters.
     max_k
-        Largest number of groups tried.
+        Largest number of groups tried (Pol.is's cap, 5).
+    extra_k, extra_k_margin
+        Beyond Pol.is: when the best ``k`` is the cap, up to ``extra_k`` more are tried and a
+        larger ``k`` is used when its silhouette beats the capped best by more than the
+        margin (the data clearly has more groups). ``extra_k=0`` is Pol.is's behaviour.
     k_buffer
         Updates a new best ``k`` must win in a row before it is used.
     kmeans_restarts
@@ -96,6 +100,8 @@ class OpinionParams:
     n_components: int = 2
     base_k: int = 100
     max_k: int = 5
+    extra_k: int = 5
+    extra_k_margin: float = 0.02
     k_buffer: int = 4
     kmeans_restarts: int = 10
     top_repness: int = 5
@@ -257,7 +263,12 @@ def opinion_map(
 
     if rows.size:
         clusterings = group_clusterings(
-            base, max_k=params.max_k, seed=params.seed, n_init=params.kmeans_restarts
+            base,
+            max_k=params.max_k,
+            seed=params.seed,
+            n_init=params.kmeans_restarts,
+            extra_k=params.extra_k,
+            extra_k_margin=params.extra_k_margin,
         )
         k_state = smooth_k(
             clusterings.best_k,
