@@ -210,3 +210,9 @@ def _declared_activity_by_rpps(profession: str) -> dict[str, float]:
 def commune_activity(*, profession: str, region: str | None = None) -> dict[str, float]:
     """Yearly activity a user supplied per commune (latest year), replacing estimates."""
     return _commune_activity(profession, region)
+
+
+def facilities_of_kinds(*, kinds: list[str], region: str | None = None) -> QuerySet[Facility]:
+    """FINESS establishments of these kinds (e.g. MSP and centres de santé), with commune."""
+    found = Facility.objects.filter(kind__in=kinds).select_related("commune")
+    return found.filter(commune__region_id=region) if region else found

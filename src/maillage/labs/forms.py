@@ -88,8 +88,11 @@ class ReasonForm(ErrorsTiedToFields, forms.Form):
 
 
 class ProfileForm(ErrorsTiedToFields, forms.Form):
-    roles = forms.MultipleChoiceField(label=_("Mes rôles"), choices=ProfileRole.choices,
-                                      widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Mes rôles"), choices=ProfileRole.choices, required=False,
+        help_text=_("Votre nom, vos rôles et vos compétences sont visibles des personnes "
+                    "connectées, pour former des équipes."),
+        widget=forms.CheckboxSelectMultiple)
     skills = forms.CharField(label=_("Mes compétences"), max_length=500, required=False,
                              help_text=_("Par exemple : médecine générale, Python, UX, "
                                          "animation d'ateliers."),

@@ -85,8 +85,13 @@ def _deny(message: str) -> PermissionDenied:
     return PermissionDenied(message)
 
 
+def _plain(value: Any) -> str:
+    """The text without NUL characters, which PostgreSQL refuses in text and in queries."""
+    return (str(value) if value is not None else "").replace("\x00", "")
+
+
 def _text(value: Any, field_name: str, *, limit: int, required: bool = True) -> str:
-    value = (str(value) if value is not None else "").strip()
+    value = _plain(value).strip()
     if required and not value:
         raise ValidationError({field_name: _("Ce champ est obligatoire.")}, code="required")
     if len(value) > limit:
@@ -131,7 +136,7 @@ def _team_ids(team: Team) -> set[int]:
 
 
 def _user_by_email(email: str, field_name: str) -> User:
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    user = User.objects.filter(email__iexact=_plain(email).strip()).first()
     if user is None:
         raise ValidationError({field_name: _("Aucun compte n'a l'adresse %(e)s.")
                                % {"e": email}}, code="unknown_user")
@@ -169,7 +174,8 @@ def lab_create(*, actor: User, name: str, kind: str, territory_level: str,
         type=PhaseType.PROPOSALS, starts_at=now - timedelta(minutes=1),
         ends_at=now + timedelta(days=LAB_PROCESS_DAYS), title=_("Idées des défis")))
     lab = Lab.objects.create(
-        name=name, kind=kind, description=(description or "").strip(),
+        name=name, kind=kind,
+        description=_text(description, "description", limit=10_000, required=False),
         organisation=organisation, territory_level=territory.level,
         territory_code=territory.code, territory_name=territory_name, process=process,
         created_by=actor, is_demo=is_demo)
@@ -252,8 +258,8 @@ def idea_submit(*, actor: User, challenge: Challenge, title: str, body: str,
                  % {"d": _when(challenge.ideas_close_at)}}, code="closed")
         raise _deny(_("Confirmez votre adresse e-mail pour proposer une idée."))
     proposal = participation.proposal_create(
-        actor=actor, process=challenge.lab.process, title=title, body=body,
-        commune_code=commune_code, is_demo=is_demo)
+        actor=actor, process=challenge.lab.process, title=_plain(title), body=_plain(body),
+        commune_code=_plain(commune_code) if commune_code else None, is_demo=is_demo)
     idea = Idea.objects.create(challenge=challenge, proposal=proposal)
     notify(user_ids=_staff_ids(challenge.lab) - {actor.pk},
            title=_("Nouvelle idée pour « %(c)s » : %(t)s")
@@ -269,8 +275,8 @@ def idea_comment(*, actor: User, idea: Idea, body: str, parent_id: int | None = 
         if parent is None:
             raise ValidationError({"parent": _("Commentaire inconnu.")}, code="bad_parent")
     with transaction.atomic():
-        comment = participation.comment_create(actor=actor, proposal=idea.proposal, body=body,
-                                               parent=parent)
+        comment = participation.comment_create(actor=actor, proposal=idea.proposal,
+                                               body=_plain(body), parent=parent)
         author = idea.proposal.author_id
         if author and author != actor.pk:
             notify(user_ids=[author], title=_("Nouveau commentaire sur votre idée « %(t)s »")
@@ -289,7 +295,7 @@ def idea_unsupport(*, actor: User, idea: Idea) -> None:
 
 def idea_flag(*, actor: User, idea: Idea, reason: str) -> Any:
     """Report an idea to participation's moderators of the lab's territory."""
-    return participation.content_flag(actor=actor, content=idea.proposal, reason=reason)
+    return participation.content_flag(actor=actor, content=idea.proposal, reason=_plain(reason))
 
 
 @transaction.atomic
@@ -437,8 +443,8 @@ def event_create(*, actor: User, lab: Lab, title: str, starts_at: datetime, ends
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     submissions_close_at = _aware(submissions_close_at)
     errors: dict[str, str] = {}
-    place = (place or "").strip()
-    online_url = (online_url or "").strip()
+    place = _plain(place).strip()
+    online_url = _plain(online_url).strip()
     if not place and not online_url:
         errors["place"] = _("Indiquez un lieu, un lien en ligne, ou les deux.")
     if online_url:
@@ -605,7 +611,7 @@ def registration_cancel(*, actor: User, event: Event) -> Registration | None:
 
 
 def _links(values: list[str]) -> list[str]:
-    links = [str(v).strip() for v in values if v and str(v).strip()]
+    links = [_plain(v).strip() for v in values if v and _plain(v).strip()]
     if len(links) > MAX_LINKS:
         raise ValidationError({"links": _("%(n)s liens au plus.") % {"n": MAX_LINKS}},
                               code="too_many")
@@ -625,7 +631,7 @@ def max_upload_bytes() -> int:
 
 def _check_file(upload: UploadedFile) -> tuple[str, str]:
     """(clean name, content type) of an allowed file; a field error naming the file if not."""
-    name = (upload.name or "fichier").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:150]
+    name = (_plain(upload.name) or "fichier").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:150]
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ALLOWED_FILES:
         raise ValidationError(

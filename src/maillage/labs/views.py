@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.accounts.rules import holds_role_over
 from maillage.labs import charts, forms, selectors, services
 from maillage.labs.models import Milestone, ProfileRole, Project, SubmissionFile, Task, Team
-from maillage.territories.selectors import TerritoryRef
+from maillage.labs.rules import ORGANISER_ROLES
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
@@ -75,9 +76,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "labs": selectors.lab_list(),
         "challenges": selectors.challenge_list()[:12],
         "projects": selectors.project_list()[:12],
-        "can_create": request.user.is_authenticated and (
-            request.user.is_superuser
-            or request.user.has_perm("labs.add_lab", TerritoryRef("region", "76"))),
+        # Analysts and administrators of some territory may open a lab on it.
+        "can_create": request.user.is_superuser or holds_role_over(
+            request.user, set(ORGANISER_ROLES), None),
     })
 
 

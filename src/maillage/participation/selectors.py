@@ -432,3 +432,12 @@ def priority_results_in_territory(*, viewer: Any, level: str, code: str, limit: 
         if len(found) >= limit:
             break
     return found
+
+
+def actions_done() -> list[Any]:
+    """Completed actions of published processes, with their communes (public accountability
+    facts), read by the initiatives directory."""
+    from maillage.participation.models import Action, ActionStatus
+
+    return list(Action.objects.filter(status=ActionStatus.DONE, process__is_published=True)
+                .select_related("process").prefetch_related("communes"))

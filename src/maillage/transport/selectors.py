@@ -406,3 +406,12 @@ def volunteer_of(user: Any, association: Organisation) -> Volunteer | None:
     if not isinstance(user, User):
         return None
     return Volunteer.objects.filter(user=user, association=association).first()
+
+
+def solidarity_transport_associations() -> QuerySet[Organisation]:
+    """Associations running a solidarity transport (those with transport settings): public
+    facts only (name, commune, served communes), read by the initiatives directory."""
+    return (Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION,
+                                        transport_settings__isnull=False)
+            .select_related("commune", "transport_settings")
+            .prefetch_related("transport_settings__served_communes"))

@@ -39,7 +39,7 @@ from maillage.transport.models import (
     Vehicle,
     Volunteer,
 )
-from maillage.transport.planning import build_day_problem, leg_km
+from maillage.transport.planning import availability_windows, build_day_problem, leg_km
 
 logger = logging.getLogger(__name__)
 
@@ -495,6 +495,14 @@ def leg_move(*, actor: User, leg: Leg, volunteer: Volunteer) -> Leg:
         raise ValidationError(_("Planifiez d'abord la journée."), code="no_plan")
     if leg.picked_up_at:
         raise ValidationError(_("Ce trajet a commencé."), code="started")
+    # Refused here rather than left to the planner, which would silently drop the lock.
+    if not availability_windows(volunteer, plan.date):
+        raise ValidationError({"volunteer": _(
+            "%(name)s n'a déclaré aucune disponibilité le %(day)s.")
+            % {"name": volunteer, "day": plan.date.strftime("%d/%m/%Y")}}, code="unavailable")
+    if not volunteer.vehicles.exists():
+        raise ValidationError({"volunteer": _("%(name)s n'a déclaré aucun véhicule.")
+                               % {"name": volunteer}}, code="no_vehicle")
     if leg.volunteer_id != volunteer.pk:
         leg.answer = Leg.DriverAnswer.PENDING
     leg.volunteer = volunteer

@@ -1,0 +1,134 @@
+"""Pages of the planning app: thin, they call the services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.insights import defaults
+from maillage.planning import selectors, services
+from maillage.planning.forms import ChangeForm, ScenarioForm
+from maillage.planning.models import Scenario
+from maillage.territories.selectors import TerritoryRef
+
+
+def _scenario(pk: int) -> Scenario:
+    found = selectors.scenario_get(pk)
+    if found is None:
+        raise Http404(_("Scénario inconnu."))
+    return found
+
+
+def _can_edit(request: HttpRequest, scenario: Scenario) -> bool:
+    return request.user.has_perm("territories.analyse_territory",
+                                 TerritoryRef("region", scenario.region_id))
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "planning/index.html", {
+        "scenarios": selectors.scenarios_for(request.GET.get("region") or None),
+        "title": _("Scénarios et implantations")})
+
+
+def _render_scenario(request: HttpRequest, scenario: Scenario, change_form: ChangeForm,
+                     status: int = 200) -> HttpResponse:
+    layer = request.GET.get("couche", "difference")
+    layer = layer if layer in {"before", "after", "difference"} else "difference"
+    profession = defaults.PROFESSIONS.get(scenario.profession)
+    return render(request, "planning/scenario.html", {
+        "scenario": scenario, "changes": scenario.changes.all(),
+        "effects": selectors.scenario_effects(scenario), "layer": layer,
+        "can_edit": _can_edit(request, scenario), "change_form": change_form,
+        "profession_label": profession.label if profession else scenario.profession,
+        "title": scenario.name}, status=status)
+
+
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_scenario(request, _scenario(pk), ChangeForm())
+
+
+def scenario_geojson(request: HttpRequest, pk: int) -> JsonResponse:
+    layer = request.GET.get("couche", "difference")
+    layer = layer if layer in {"before", "after", "difference"} else "difference"
+    return JsonResponse(selectors.scenario_geojson(_scenario(pk), layer))
+
+
+@login_required
+def scenario_new(request: HttpRequest) -> HttpResponse:
+    form = ScenarioForm(request.POST or None, initial={"region": "76"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("planning:scenario", pk=scenario.pk)
+    return render(request, "planning/form.html", {"form": form,
+                                                  "title": _("Nouveau scénario")},
+                  status=400 if form.errors else 200)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def change_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = _scenario(pk)
+    form = ChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.scenario_change_add(actor=request.user, scenario=scenario,
+                                         **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("planning:scenario", pk=scenario.pk)
+    return _render_scenario(request, scenario, form, status=400)
+
+
+@login_required
+@require_POST
+def change_remove(request: HttpRequest, pk: int, change: int) -> HttpResponse:
+    scenario = _scenario(pk)
+    found = scenario.changes.filter(pk=change).first()
+    if found is None:
+        raise Http404(_("Changement inconnu."))
+    services.scenario_change_remove(actor=request.user, change=found)
+    return redirect("planning:scenario", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = _scenario(pk)
+    try:
+        services.scenario_compute(actor=request.user, scenario=scenario)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    return redirect("planning:scenario", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.scenario_delete(actor=request.user, scenario=_scenario(pk))
+    return redirect("planning:index")
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.GET.getlist("s") if v.isdigit()][:10]
+    chosen = [s for s in (selectors.scenario_get(i) for i in ids) if s is not None]
+    return render(request, "planning/compare.html", {
+        "all_scenarios": selectors.scenarios_for(None), "selected": ids,
+        "rows": selectors.scenarios_compare(chosen) if chosen else [],
+        "title": _("Comparer des scénarios")})
