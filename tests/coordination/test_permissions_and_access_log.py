@@ -140,3 +140,35 @@ def test_the_patients_data_is_in_their_personal_data_export_and_survives_deletio
     # The record stays with the care team (medical record retention); the account is detached.
     assert pathway.patient.user is None
     assert section.exporter(people["other patient"])["pathways"] == []
+
+
+def test_an_account_without_a_professional_role_cannot_join_a_care_team(network, pathway,
+                                                                         make_user, fresh):
+    """Professional roles must use TOTP: a plain account never reaches a patient's data."""
+    from django.core.exceptions import ValidationError
+
+    from maillage.coordination.models import NetworkProfessional
+
+    plain = make_user("sans-role@msp.example")
+    NetworkProfessional.objects.create(organisation=network["msp"], user=plain, name="Sans rôle",
+                                       profession="dieteticien")
+    with pytest.raises(ValidationError) as caught:
+        services.care_team_add(actor=network["coordinator"], pathway=fresh(pathway), user=plain,
+                               profession="dieteticien")
+    assert "user" in caught.value.message_dict
+    assert not pathway.team.filter(user=plain).exists()
+
+
+def test_a_team_member_whose_professional_role_is_taken_away_loses_access(network, pathway,
+                                                                         fresh):
+    from maillage.accounts.models import RoleAssignment
+    from maillage.accounts.rules import forget_roles
+
+    nurse = network["nurse"]
+    assert can(nurse, "coordination.view_pathway", fresh(pathway)) is True
+    RoleAssignment.objects.filter(user=nurse).delete()
+    forget_roles(nurse)
+    assert can(nurse, "coordination.view_pathway", fresh(pathway)) is False
+    assert pathway not in selectors.pathways_visible_to(nurse)
+    with pytest.raises(Http404):
+        selectors.pathway_get(actor=nurse, key=pathway.key, what="dossier")

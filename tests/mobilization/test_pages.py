@@ -179,3 +179,14 @@ def test_every_page_renders_for_the_people_who_use_it(people, make_petition):
     assert "Modération avant publication" in page
     page = client_for(people["coordinator"]).get(campaign.get_absolute_url()).content.decode()
     assert "Portée de la campagne" in page
+
+
+def test_only_signatories_who_chose_it_are_shown_with_their_commune(people, make_petition):
+    """Public display of name and commune is opt-in; the others only count."""
+    petition = make_petition()
+    services.petition_sign(actor=people["resident"], petition=petition, show_publicly=True)
+    services.petition_sign(actor=people["outsider"], petition=petition, show_publicly=False)
+    page = client_for(None).get(petition.get_absolute_url()).content.decode()
+    assert "2 signatures" in page
+    assert "Rosa — Mende" in page
+    assert "outsider" not in page and "Saint-Affrique" not in page

@@ -31,6 +31,9 @@ def test_the_demo_content_is_running_complete_and_reloadable(geography, client):
     pairwise = voting.priority_votes.get(kind="pairwise")
     assert pairwise.choices.count() > 100 and pairwise.options.count() == 7
     assert voting.priority_votes.get(kind="ranked").ballots.count() == 16
+    budget = voting.priority_votes.get(kind="points")
+    assert budget.ballots.count() == 12
+    assert all(sum(b.points.values()) == budget.budget for b in budget.ballots.all())
     open_survey = Consultation.objects.exclude(pk=closed.pk).get()
     assert phase_state_load(open_survey.process).active.pk == open_survey.phase_id
 

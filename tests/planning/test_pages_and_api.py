@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.planning import services
+from maillage.planning import loop, services
 from maillage.planning.models import Scenario
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,9 @@ def computed(base_run):
                                         name="MSP de Mont Lozère", yearly_cost_eur=130000)
     services.scenario_change_add(actor=None, scenario=scenario, kind="new_site",
                                  commune="48099", fte=1)
-    return services.scenario_compute(actor=None, scenario=scenario)
+    scenario = services.scenario_compute(actor=None, scenario=scenario)
+    # Drafts are private: what everyone reads is a published scenario.
+    return loop.scenario_publish(actor=None, scenario=scenario)
 
 
 def test_anyone_reads_a_computed_scenario_its_map_and_table(client, computed):
@@ -56,7 +58,8 @@ def test_a_citizen_cannot_change_a_scenario(client, computed, make_user):
     assert "Calculer l&#x27;effet" not in page and "Calculer l'effet" not in page
 
 
-def test_scenarios_are_compared_side_by_side(client, computed):
+def test_scenarios_are_compared_side_by_side(client, computed, analyst):
+    client.force_login(analyst)  # the draft beside the published one is the analysts'
     other = services.scenario_create(actor=None, region="76", profession="generaliste",
                                      name="Rien")
     page = client.get("/planification/comparer/", {"s": [computed.pk, other.pk]})

@@ -211,3 +211,50 @@ def test_a_driver_who_declined_is_not_proposed_the_leg_again(coordinator, associ
     ride.refresh_from_db()
     assert leg.volunteer_id is None
     assert ride.status == RideRequest.Status.UNSERVED and ride.unserved_reason == "declined"
+
+
+def test_a_declined_leg_is_replanned_to_another_driver(coordinator, association, driver,
+                                                      other_driver, make_ride, day):
+    ride = make_ride(hour=10, return_trip=False)
+    plan = services.day_plan_start(actor=coordinator, association=association, day=day)
+    services.day_plan_publish(actor=coordinator, plan=plan)
+    leg = ride.legs.get()
+    first = leg.volunteer
+    services.leg_respond(actor=first.user, leg=leg, accept=False)
+
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+
+    leg.refresh_from_db()
+    assert leg.volunteer_id not in {None, first.pk}
+    assert leg.answer == Leg.DriverAnswer.PENDING
+
+
+def test_a_driver_is_only_given_passengers_of_their_zone(coordinator, association, driver,
+                                                        other_driver, make_ride, day):
+    """The passenger lives in 48017: only a driver whose zone holds it (or who has no zone)
+    is proposed the leg; with no such driver, the leg stays unserved with that reason."""
+    driver.zone.set(["48095"])
+    other_driver.zone.set(["48017"])
+    ride = make_ride(hour=10, return_trip=False)
+
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+
+    assert ride.legs.get().volunteer_id == other_driver.pk
+    other_driver.zone.set(["48099"])
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+    ride.refresh_from_db()
+    assert ride.legs.get().volunteer_id is None and ride.unserved_reason == "excluded"
+
+
+def test_a_coordinator_lock_overrides_the_zone(coordinator, association, driver, make_ride, day):
+    driver.zone.set(["48095"])
+    ride = make_ride(hour=10, return_trip=False)
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+    leg = ride.legs.get()
+    assert leg.volunteer_id is None
+
+    services.leg_move(actor=coordinator, leg=leg, volunteer=driver)
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+
+    leg.refresh_from_db()
+    assert leg.volunteer_id == driver.pk and leg.locked and leg.pickup_at is not None

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -20,7 +20,10 @@ from maillage.coordination import fhir, selectors, services, teleconsultation
 from maillage.coordination.models import (
     Alert,
     CareTask,
+    CareTeamMember,
     Consent,
+    Document,
+    NetworkProfessional,
     PathwayTemplate,
     Teleconsultation,
 )
@@ -172,6 +175,65 @@ def professional_create(request: HttpRequest, pk: int, payload: ProfessionalIn):
                         "linked_to_directory": created.practitioner_id is not None})
 
 
+@router.put("/organisations/{pk}/professionals/{professional_id}", response=ProfessionalOut,
+            auth=django_auth, summary="Modifier la fiche d'un·e professionnel·le de sa structure")
+def professional_update(request: HttpRequest, pk: int, professional_id: int,
+                        payload: ProfessionalIn):
+    from maillage.accounts.models import Organisation
+    from maillage.healthcare.models import Practitioner
+
+    organisation = get_object_or_404(Organisation, pk=pk)
+    entry = get_object_or_404(NetworkProfessional, pk=professional_id, organisation=organisation)
+    user = None
+    if payload.user_email:
+        user = User.objects.filter(email=payload.user_email.lower()).first()
+        if user is None:
+            raise HttpError(400, "user_email : aucun compte avec cette adresse.")
+    practitioner = None
+    if payload.rpps:
+        practitioner = Practitioner.objects.filter(rpps=payload.rpps).first()
+        if practitioner is None:
+            raise HttpError(400, "rpps : identifiant absent de l'annuaire chargé.")
+    saved = _fields(lambda: services.professional_save(
+        actor=request.user, organisation=organisation, professional=entry,
+        service_ids=payload.service_ids, name=payload.name, profession=payload.profession,
+        role=payload.role, user_id=user.pk if user else None,
+        practitioner_id=practitioner.pk if practitioner else None))
+    return {"id": saved.pk, "name": saved.name, "profession": saved.profession,
+            "role": saved.role, "organisation": organisation.name,
+            "linked_to_directory": saved.practitioner_id is not None}
+
+
+class NetworkOrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    is_cooperation: bool
+    services: list[ServiceOut]
+    professionals: list[ProfessionalOut]
+
+
+class NetworkOut(Schema):
+    id: int
+    name: str
+    members: list[NetworkOrganisationOut]
+
+
+@router.get("/cooperations/{pk}", response=NetworkOut,
+            summary="Le réseau d'une coopération : structures, services, professionnels (public)")
+def network(request: HttpRequest, pk: int):
+    coop = selectors.cooperation_get(pk)
+    return {"id": coop.pk, "name": coop.name, "members": [{
+        "id": row["organisation"].pk, "name": row["organisation"].name,
+        "kind": row["organisation"].kind, "is_cooperation": row["organisation"].pk == coop.pk,
+        "services": [_service(s) for s in row["services"]],
+        "professionals": [{"id": p.pk, "name": p.name, "profession": p.profession,
+                           "role": p.role, "organisation": row["organisation"].name,
+                           "linked_to_directory": p.practitioner_id is not None}
+                          for p in row["professionals"]],
+    } for row in selectors.network_of(coop)]}
+
+
 class MemberIn(Schema):
     organisation: int
     finess: str | None = Field(None, max_length=9)
@@ -259,13 +321,6 @@ class TaskOut(Schema):
         return str(obj.owner) if obj.owner_id else None
 
 
-class MemberOut(Schema):
-    user: str
-    profession: str
-    organisation: str | None
-    is_referring_doctor: bool
-
-
 class AlertOut(Schema):
     id: int
     kind: str
@@ -283,12 +338,90 @@ class PathwaySummary(Schema):
     status: str
 
 
+class EncounterOut(Schema):
+    id: int
+    kind: str
+    label: str
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class ObservationOut(Schema):
+    id: int
+    code: str
+    label: str
+    value: float | None
+    unit: str
+    text: str
+    effective_at: datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    content_type: str
+    size: int
+    version: int
+    replaces: int | None
+    current: bool
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_replaces(obj: Document) -> int | None:
+        return obj.replaces_id
+
+    @staticmethod
+    def resolve_current(obj: Document) -> bool:
+        return not hasattr(obj, "replaced_by")
+
+
+class TeleconsultationOut(Schema):
+    id: int
+    starts_at: datetime
+    minutes: int
+    professional: str
+    has_report: bool
+
+    @staticmethod
+    def resolve_professional(obj: Teleconsultation) -> str:
+        return str(obj.professional)
+
+    @staticmethod
+    def resolve_has_report(obj: Teleconsultation) -> bool:
+        return bool(obj.report)
+
+
+class ResponseOut(Schema):
+    id: int
+    questionnaire: str
+    status: str
+    score: int | None
+
+    @staticmethod
+    def resolve_questionnaire(obj) -> str:
+        return obj.questionnaire.code
+
+
+class MemberOut(Schema):
+    id: int
+    user: str
+    profession: str
+    organisation: str | None
+    is_referring_doctor: bool
+
+
 class PathwayOut(PathwaySummary):
     consent: str
     start_date: date | None
     team: list[MemberOut]
     tasks: list[TaskOut]
     alerts: list[AlertOut]
+    encounters: list[EncounterOut]
+    observations: list[ObservationOut]
+    documents: list[DocumentOut]
+    teleconsultations: list[TeleconsultationOut]
+    questionnaires: list[ResponseOut]
 
 
 def _summary(pathway) -> dict[str, Any]:
@@ -301,10 +434,13 @@ def _detail(pathway) -> dict[str, Any]:
     record = selectors.pathway_record(pathway)
     return {**_summary(pathway), "consent": fhir.consent_status(pathway),
             "start_date": pathway.start_date,
-            "team": [{"user": str(m.user), "profession": m.profession,
+            "team": [{"id": m.pk, "user": str(m.user), "profession": m.profession,
                       "organisation": str(m.organisation) if m.organisation else None,
                       "is_referring_doctor": m.is_referring_doctor} for m in record["team"]],
-            "tasks": record["tasks"], "alerts": record["alerts"]}
+            "tasks": record["tasks"], "alerts": record["alerts"],
+            "encounters": record["encounters"], "observations": record["observations"],
+            "documents": record["documents"], "teleconsultations": record["teleconsultations"],
+            "questionnaires": record["questionnaires"]}
 
 
 def _pathway(request: HttpRequest, key: UUID, what: str = "dossier du parcours"):
@@ -493,12 +629,6 @@ class TeleconsultationIn(Schema):
     patient_consented: bool
 
 
-class TeleconsultationOut(Schema):
-    id: int
-    starts_at: datetime
-    minutes: int
-
-
 @router.post("/pathways/{key}/teleconsultations", response={201: TeleconsultationOut},
              auth=django_auth, summary="Programmer une téléconsultation (équipe de soins)")
 def teleconsultation_book(request: HttpRequest, key: UUID, payload: TeleconsultationIn):
@@ -553,17 +683,6 @@ class QuestionnaireIn(Schema):
     code: str
 
 
-class ResponseOut(Schema):
-    id: int
-    questionnaire: str
-    status: str
-    score: int | None
-
-    @staticmethod
-    def resolve_questionnaire(obj) -> str:
-        return obj.questionnaire.code
-
-
 @router.post("/pathways/{key}/questionnaires", response={201: ResponseOut}, auth=django_auth,
              summary="Envoyer un questionnaire (PROM, PREM) au patient (équipe de soins)")
 def questionnaire_send(request: HttpRequest, key: UUID, payload: QuestionnaireIn):
@@ -592,6 +711,150 @@ def questionnaire_answer(request: HttpRequest, pk: int, payload: AnswersIn):
                                                          answers=payload.answers))
 
 
+class TaskChangeIn(Schema):
+    owner_email: str | None = None
+    due_from: date | None = None
+    due_by: date | None = None
+    cancel: bool = False
+
+
+@router.patch("/tasks/{pk}", response=TaskOut, auth=django_auth,
+              summary="Adapter une tâche : responsable, fenêtre, annulation (coordination)")
+def task_change(request: HttpRequest, pk: int, payload: TaskChangeIn):
+    task = get_object_or_404(CareTask.objects.select_related("pathway"), pk=pk)
+    _pathway(request, task.pathway.key)
+    owner = None
+    if payload.owner_email:
+        owner = User.objects.filter(email=payload.owner_email.lower()).first()
+        if owner is None:
+            raise HttpError(400, "owner : doit faire partie de l'équipe de soins.")
+    return _fields(lambda: services.task_update(
+        actor=request.user, task=task, owner=owner, due_from=payload.due_from,
+        due_by=payload.due_by, cancel=payload.cancel))
+
+
+@router.delete("/pathways/{key}/team/{member_id}", response={204: None}, auth=django_auth,
+               summary="Retirer un membre de l'équipe de soins (coordination)")
+def team_remove(request: HttpRequest, key: UUID, member_id: int):
+    found = _pathway(request, key, what="équipe de soins")
+    member = get_object_or_404(CareTeamMember, pk=member_id, pathway=found)
+    member.pathway = found
+    _fields(lambda: services.care_team_remove(actor=request.user, member=member))
+    return Status(204, None)
+
+
+class ObservationIn(Schema):
+    code: str = Field(..., max_length=40, description="code LOINC")
+    label: str = Field(..., max_length=300)
+    value: float | None = None
+    unit: str = Field("", max_length=40)
+    text: str = Field("", max_length=300)
+    effective_at: datetime
+
+
+@router.post("/pathways/{key}/observations", response={201: ObservationOut}, auth=django_auth,
+             summary="Enregistrer un résultat structuré (équipe de soins)")
+def observation(request: HttpRequest, key: UUID, payload: ObservationIn):
+    found = _pathway(request, key, what="résultat")
+    return Status(201, _fields(lambda: services.observation_record(
+        actor=request.user, pathway=found, **payload.dict())))
+
+
+@router.get("/pathways/{key}/documents", response=list[DocumentOut], auth=django_auth,
+            summary="Documents partagés du parcours, toutes versions (journalisé)")
+def documents(request: HttpRequest, key: UUID):
+    found = _pathway(request, key, what="documents")
+    return list(found.documents.select_related("replaced_by"))
+
+
+@router.post("/pathways/{key}/documents", response={201: DocumentOut}, auth=django_auth,
+             summary="Déposer un document typé, ou une nouvelle version (équipe de soins)")
+def document_upload(request: HttpRequest, key: UUID, kind: Form[str], title: Form[str],
+                    file: File[UploadedFile], replaces: Form[int | None] = None):
+    found = _pathway(request, key, what="documents")
+    previous = None
+    if replaces is not None:
+        previous = found.documents.filter(pk=replaces).first()
+        if previous is None:
+            raise HttpError(400, "replaces : document inconnu dans ce parcours.")
+    return Status(201, _fields(lambda: services.document_upload(
+        actor=request.user, pathway=found, kind=kind, title=title, upload=file,
+        replaces=previous)))
+
+
+@router.get("/documents/{pk}", auth=django_auth,
+            summary="Télécharger un document (après vérification ; journalisé)")
+def document_download(request: HttpRequest, pk: int):
+    from django.http import FileResponse
+
+    found = selectors.document_get(actor=request.user, pk=pk)
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type,
+                            as_attachment=True, filename=f"document-{found.pk}-v{found.version}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ReportIn(Schema):
+    report: str = Field(..., max_length=20000)
+
+
+@router.post("/teleconsultations/{pk}/report", response={201: DocumentOut}, auth=django_auth,
+             summary="Compte rendu de téléconsultation : au dossier et au médecin traitant")
+def teleconsultation_report(request: HttpRequest, pk: int, payload: ReportIn):
+    visit = get_object_or_404(Teleconsultation.objects.select_related("pathway"), pk=pk)
+    _pathway(request, visit.pathway.key, what="téléconsultation")
+    return Status(201, _fields(lambda: services.teleconsultation_report(
+        actor=request.user, visit=visit, report=payload.report)))
+
+
+class ConsentIn(Schema):
+    method: Consent.Method = Consent.Method.ONLINE
+
+
+@router.post("/pathways/{key}/consent", response=PathwaySummary, auth=django_auth,
+             summary="Consentir à nouveau au partage (patient, ou noté par la coordination)")
+def consent_give(request: HttpRequest, key: UUID, payload: ConsentIn):
+    found = _pathway(request, key, what="consentement")
+    _fields(lambda: services.consent_give(actor=request.user, pathway=found,
+                                          method=payload.method))
+    return _summary(found)
+
+
+class DueTaskOut(TaskOut):
+    pathway: UUID
+
+    @staticmethod
+    def resolve_pathway(obj: CareTask) -> UUID:
+        return obj.pathway.key
+
+
+@router.get("/me/tasks", response=list[DueTaskOut], auth=django_auth,
+            summary="Mes tâches à faire, les retards d'abord")
+def my_tasks(request: HttpRequest):
+    from django.utils import timezone
+
+    return selectors.tasks_due(actor=request.user, today=timezone.localdate(), log=True)
+
+
+class ScoreOut(Schema):
+    questionnaire: str
+    kind: str
+    answers: int
+    mean_score: float | None
+    max_score: int
+
+
+@router.get("/cooperations/{pk}/questionnaire-scores", response=list[ScoreOut],
+            auth=django_auth,
+            summary="Scores moyens des questionnaires de la coopération (dès 5 réponses)")
+def questionnaire_scores(request: HttpRequest, pk: int):
+    coop = selectors.cooperation_get(pk)
+    if not can(request.user, "coordination.view_cohort", coop):
+        raise HttpError(404, "Coopération inconnue.")
+    return [r.__dict__ for r in selectors.questionnaire_scores(cooperation=coop)]
+
+
 # — FHIR ——————————————————————————————————————————————————————————————————————————————————————
 
 
@@ -604,6 +867,23 @@ def fhir_export(request: HttpRequest, key: UUID) -> HttpResponse:
     data = fhir.pathway_export(actor=request.user, pathway=found)
     return HttpResponse(json.dumps(data, ensure_ascii=False),
                         content_type="application/fhir+json; charset=utf-8")
+
+
+@router.get("/cooperations/{pk}/fhir",
+            summary="FHIR : le réseau de la coopération (Organization, Location, "
+                    "HealthcareService, PractitionerRole ; public, validé)")
+def fhir_network(request: HttpRequest, pk: int) -> HttpResponse:
+    from maillage.coordination.fhir_directory import network_bundle
+
+    return _fhir(network_bundle(selectors.cooperation_get(pk)))
+
+
+@router.get("/templates/fhir",
+            summary="FHIR : les modèles de parcours (PlanDefinition, ActivityDefinition)")
+def fhir_templates(request: HttpRequest) -> HttpResponse:
+    from maillage.coordination.fhir_directory import templates_bundle
+
+    return _fhir(templates_bundle())
 
 
 class ImportOut(Schema):

@@ -90,6 +90,17 @@ class TaskForm(forms.Form):
     profession = forms.ChoiceField(label=_("Profession"), choices=CareProfession.choices)
     due_from = forms.DateField(label=_("À partir du"), widget=DATE)
     due_by = forms.DateField(label=_("Au plus tard le"), widget=DATE)
+    owner_email = forms.EmailField(
+        label=_("Responsable (e-mail d'un membre de l'équipe, facultatif)"), required=False)
+
+
+class TaskAdaptForm(forms.Form):
+    owner_email = forms.EmailField(
+        label=_("Nouveau ou nouvelle responsable (e-mail d'un membre de l'équipe)"),
+        required=False)
+    due_from = forms.DateField(label=_("À partir du"), widget=DATE, required=False)
+    due_by = forms.DateField(label=_("Au plus tard le"), widget=DATE, required=False)
+    cancel = forms.BooleanField(label=_("Annuler cette tâche"), required=False)
 
 
 class TaskDoneForm(forms.Form):
@@ -116,6 +127,7 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Document.Kind.choices)
     title = forms.CharField(label=_("Titre"), max_length=200)
     file = forms.FileField(label=_("Fichier (PDF, PNG, JPEG ou texte ; 10 Mo au plus)"))
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class TeleconsultationForm(forms.Form):

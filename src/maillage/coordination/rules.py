@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from maillage.accounts.models import Role
+from maillage.accounts.models import PROFESSIONAL_ROLES, Role
 from maillage.accounts.rules import is_superuser, roles_of
 
 
@@ -22,10 +22,13 @@ def pathway_access(user: Any, pathway: Any) -> dict[str, bool]:
         return {"patient": False, "coordinator": False, "team": False, "consent": False}
     cache = pathway.__dict__.setdefault("_coordination_access", {})
     if user.pk not in cache:
+        # Only a professional role (which must use TOTP MFA) opens a patient's data to someone
+        # other than the patient: a team member whose role was taken away loses access at once.
+        professional = any(a.role in PROFESSIONAL_ROLES for a in roles_of(user))
         cache[user.pk] = {
             "patient": pathway.patient.user_id == user.pk,
-            "coordinator": pathway.coordinator_id == user.pk,
-            "team": pathway.team.filter(user=user).exists(),
+            "coordinator": professional and pathway.coordinator_id == user.pk,
+            "team": professional and pathway.team.filter(user=user).exists(),
             "consent": pathway.consents.filter(status="active").exists(),
         }
     return cache[user.pk]

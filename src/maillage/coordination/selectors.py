@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from maillage.accounts.models import Organisation
+from maillage.accounts.models import PROFESSIONAL_ROLES, Organisation
+from maillage.accounts.rules import roles_of
 from maillage.coordination.audit import Action, access_record
 from maillage.coordination.models import (
     AccessLogEntry,
@@ -131,10 +132,11 @@ def pathways_visible_to(actor: Any) -> QuerySet[Pathway]:
     """The pathways the actor may open (no log: callers log what they show)."""
     if not getattr(actor, "is_authenticated", False):
         return Pathway.objects.none()
-    consented = Q(consents__status="active")
-    return _pathways().filter(
-        Q(patient__user=actor) | (consented & (Q(coordinator=actor) | Q(team__user=actor)))
-    ).distinct()
+    own = Q(patient__user=actor)
+    if any(a.role in PROFESSIONAL_ROLES for a in roles_of(actor)):
+        # Same rule as `rules.pathway_access`: only professional roles (MFA) see others' data.
+        own |= Q(consents__status="active") & (Q(coordinator=actor) | Q(team__user=actor))
+    return _pathways().filter(own).distinct()
 
 
 def pathways_list(*, actor: Any, reason: str = "") -> list[Pathway]:
@@ -194,7 +196,7 @@ def pathway_record(pathway: Pathway) -> dict[str, Any]:
         "observations": list(pathway.observations.all()[:50]),
         "conditions": list(pathway.conditions.all()),
         "thread": list(pathway.messages.select_related("author")),
-        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "documents": list(pathway.documents.select_related("uploaded_by", "replaced_by")),
         "teleconsultations": list(pathway.teleconsultations.select_related("professional")),
         "questionnaires": list(pathway.questionnaire_responses.select_related(
             "questionnaire")),
@@ -247,12 +249,18 @@ def cohort(*, actor: Any, cooperation: Organisation | None = None) -> list[Cohor
     return [CohortRow(k[0], k[1], n, risky[k]) for k, n in sorted(totals.items())]
 
 
-def tasks_due(*, actor: Any, today: date) -> list[CareTask]:
-    """The actor's open tasks, the late ones first."""
+def tasks_due(*, actor: Any, today: date, log: bool = False) -> list[CareTask]:
+    """The actor's open tasks, the late ones first; with `log`, each pathway shown is logged
+    (the pathways page logs its list itself)."""
     visible = pathways_visible_to(actor).filter(status=Pathway.Status.ACTIVE)
-    return list(CareTask.objects.filter(pathway__in=visible, owner=actor,
-                                        status=CareTask.Status.REQUESTED)
-                .select_related("pathway", "pathway__patient").order_by("due_by")[:200])
+    tasks = list(CareTask.objects.filter(pathway__in=visible, owner=actor,
+                                         status=CareTask.Status.REQUESTED)
+                 .select_related("pathway", "pathway__patient").order_by("due_by")[:200])
+    if log:
+        for pathway in {t.pathway_id: t.pathway for t in tasks}.values():
+            access_record(actor=actor, pathway=pathway, action=Action.READ,
+                          what=_("tâches à faire"))
+    return tasks
 
 
 # Below this many answers a mean would say too much about a few patients: it is not shown.
@@ -273,7 +281,8 @@ def questionnaire_scores(*, cooperation: Organisation) -> list[ScoreRow]:
     from django.db.models import Avg
 
     rows = (QuestionnaireResponse.objects
-            .filter(pathway__cooperation=cooperation, status="completed")
+            .filter(pathway__cooperation=cooperation, status="completed",
+                    pathway__consents__status="active")  # withdrawal takes answers out
             .values("questionnaire__title", "questionnaire__kind", "questionnaire__max_score")
             .annotate(n=Count("pk"), mean=Avg("score")).order_by("questionnaire__title"))
     return [ScoreRow(r["questionnaire__title"], r["questionnaire__kind"], r["n"],

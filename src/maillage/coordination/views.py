@@ -23,6 +23,7 @@ from maillage.coordination import charts, fhir, forms, selectors, services, tele
 from maillage.coordination.models import (
     Alert,
     CareTask,
+    CareTeamMember,
     HealthcareService,
     PathwayTemplate,
     QuestionnaireResponse,
@@ -274,23 +275,49 @@ def _team(request, pathway, data):
                            is_referring_doctor=data["is_referring_doctor"])
 
 
+def _owner(email: str) -> User | None:
+    if not email:
+        return None
+    owner = User.objects.filter(email=email.lower()).first()
+    if owner is None:
+        raise ValidationError({"owner_email": _(
+            "Le ou la responsable d'une tâche doit faire partie de l'équipe de soins.")})
+    return owner
+
+
+def _task(request, pathway, data):
+    try:
+        owner = _owner(data.pop("owner_email"))
+        services.task_add(actor=request.user, pathway=pathway, owner=owner, **data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "owner" in exc.error_dict:
+            raise ValidationError({"owner_email": exc.error_dict["owner"]}) from exc
+        raise
+
+
+def _document(request, pathway, data):
+    previous = None
+    if data.get("replaces"):
+        previous = pathway.documents.filter(pk=data["replaces"]).first()
+        if previous is None:
+            raise ValidationError({"file": _("Document à remplacer introuvable dans ce "
+                                             "parcours.")})
+    services.document_upload(actor=request.user, pathway=pathway, kind=data["kind"],
+                             title=data["title"], upload=data["file"], replaces=previous)
+
+
 pathway_team = _pathway_action("team", _team, _("Membre ajouté à l'équipe de soins."))
 pathway_plan = _pathway_action(
     "plan", lambda r, p, d: services.care_plan_instantiate(actor=r.user, pathway=p, **d),
     _("Plan de soins créé à partir du modèle."))
-pathway_task = _pathway_action(
-    "task", lambda r, p, d: services.task_add(actor=r.user, pathway=p, **d),
-    _("Tâche ajoutée au plan."))
+pathway_task = _pathway_action("task", _task, _("Tâche ajoutée au plan."))
 pathway_encounter = _pathway_action(
     "encounter", lambda r, p, d: services.encounter_record(actor=r.user, pathway=p, **d),
     _("Rencontre enregistrée."))
 pathway_message = _pathway_action(
     "message", lambda r, p, d: services.message_send(actor=r.user, pathway=p, **d),
     _("Message envoyé."))
-pathway_document = _pathway_action(
-    "document", lambda r, p, d: services.document_upload(
-        actor=r.user, pathway=p, kind=d["kind"], title=d["title"], upload=d["file"]),
-    _("Document déposé."))
+pathway_document = _pathway_action("document", _document, _("Document déposé."))
 pathway_teleconsultation = _pathway_action(
     "teleconsultation", lambda r, p, d: services.teleconsultation_book(
         actor=r.user, pathway=p, **d), _("Téléconsultation programmée."))
@@ -339,6 +366,42 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(f"{form.fields[k].label} : {' '.join(v)}"
                                          for k, v in form.errors.items()))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def task_adapt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adapt one task of the plan: its owner, its window, or cancel it (coordination)."""
+    task = get_object_or_404(CareTask.objects.select_related("pathway"), pk=pk)
+    found = selectors.pathway_get(actor=request.user, key=task.pathway.key,
+                                  what=_("dossier du parcours"))
+    task.pathway = found
+    form = forms.TaskAdaptForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_update(actor=request.user, task=task,
+                                 owner=_owner(data["owner_email"]), due_from=data["due_from"],
+                                 due_by=data["due_by"], cancel=data["cancel"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Tâche adaptée."))
+    else:
+        messages.error(request, " ".join(f"{form.fields[k].label} : {' '.join(v)}"
+                                         for k, v in form.errors.items()))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, key, member: int) -> HttpResponse:
+    found = selectors.pathway_get(actor=request.user, key=key, what=_("équipe de soins"))
+    entry = get_object_or_404(CareTeamMember, pk=member, pathway=found)
+    entry.pathway = found
+    services.care_team_remove(actor=request.user, member=entry)
+    messages.success(request, _("Membre retiré de l'équipe de soins."))
     return redirect(found)
 
 

@@ -8,7 +8,12 @@ import re
 
 from maillage.engines.access import DesertClass
 from maillage.insights.models import AccessRun
-from maillage.insights.selectors import CLASS_CODES, CLASS_COLOURS, run_provenance_lines
+from maillage.insights.selectors import (
+    CLASS_CODES,
+    CLASS_COLOURS,
+    Comparison,
+    run_provenance_lines,
+)
 
 CHART_LABELS = {
     DesertClass.PRIORITY: "intervention\nprioritaire",
@@ -23,13 +28,17 @@ CSV_COLUMNS = [
 ]
 
 
-def run_csv(run: AccessRun) -> str:
-    """One row per commune. `apl` holds the run's accessibility (APL for GPs), in `unite`."""
+def run_csv(run: AccessRun, departement: str | None = None) -> str:
+    """One row per commune (of one département if given). `apl` holds the run's
+    accessibility (APL for GPs), in `unite`."""
     provenance = " | ".join(run_provenance_lines(run))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for r in run.results.select_related("commune").order_by("commune_id"):
+    results = run.results.select_related("commune").order_by("commune_id")
+    if departement:
+        results = results.filter(commune__departement_id=departement)
+    for r in results:
         writer.writerow([
             r.commune_id, r.commune.name, f"{r.accessibility:.6f}",
             CLASS_CODES[DesertClass(r.desert_class)], f"{r.population:.0f}",
@@ -38,6 +47,28 @@ def run_csv(run: AccessRun) -> str:
             "" if r.nearest_km is None else f"{r.nearest_km:.2f}",
             "" if r.nearest_minutes is None else f"{r.nearest_minutes:.1f}",
             f"{r.supply:.1f}", run.unit, provenance,
+        ])
+    return buffer.getvalue()
+
+
+COMPARISON_COLUMNS = [
+    "code_insee", "commune", "avant", "apres", "ecart", "classe_avant", "classe_apres",
+    "population", "unite", "calcul_avant", "calcul_apres", "sources_avant", "sources_apres",
+]
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """One row per commune present in both runs, largest change first, with both provenances."""
+    before, after = comparison.before, comparison.after
+    sources = (" | ".join(run_provenance_lines(before)), " | ".join(run_provenance_lines(after)))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COMPARISON_COLUMNS)
+    for r in comparison.rows:
+        writer.writerow([
+            r.code, r.name, f"{r.before:.6f}", f"{r.after:.6f}", f"{r.delta:.6f}",
+            CLASS_CODES[DesertClass(r.class_before)], CLASS_CODES[DesertClass(r.class_after)],
+            f"{r.population:.0f}", after.unit, before.pk, after.pk, *sources,
         ])
     return buffer.getvalue()
 

@@ -35,6 +35,19 @@ class DemandInput:
     def index_of(self) -> dict[str, int]:
         return {code: i for i, code in enumerate(self.codes)}
 
+    def restricted(self, keep: npt.NDArray[np.bool_]) -> DemandInput:
+        """The same demand without the communes where `keep` is False."""
+        indices = np.flatnonzero(keep)
+        return DemandInput(
+            codes=[self.codes[i] for i in indices],
+            locations=self.locations.take(indices),
+            population=self.population[indices],
+            standardised_population=self.standardised_population[indices],
+            share_75_plus=self.share_75_plus[indices],
+            in_region=self.in_region[indices],
+            standardisation=dict(self.standardisation),
+        )
+
 
 def demand_for(region: str, halo_km: float = defaults.HALO_KM) -> DemandInput:
     """The région's communes plus every loaded commune within `halo_km` of its bounding box."""

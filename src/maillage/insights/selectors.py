@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.engines.access import DesertClass
@@ -71,13 +72,23 @@ def runs_for(region: str, profession: str | None = None) -> QuerySet[AccessRun]:
     return runs.order_by("-created_at")
 
 
-def run_results(run: AccessRun, sort: str = "acces", descending: bool = False
-                ) -> QuerySet[CommuneAccess]:
+def run_results(run: AccessRun, sort: str = "acces", descending: bool = False,
+                departement: str | None = None) -> QuerySet[CommuneAccess]:
+    """A run's communes, sorted; only those of one département when it is given (a CPTS or a
+    département looks at its own communes)."""
     field = SORTABLE.get(sort, "accessibility")
     order = f"-{field}" if descending else field
-    return (
-        run.results.select_related("commune", "commune__departement")
-        .order_by(order, "commune_id")
+    results = run.results.select_related("commune", "commune__departement")
+    if departement:
+        results = results.filter(commune__departement_id=departement)
+    return results.order_by(order, "commune_id")
+
+
+def run_departements(run: AccessRun) -> list[tuple[str, str]]:
+    """(code, name) of the départements a run covers, for the table's filter."""
+    return list(
+        run.results.order_by("commune__departement_id")
+        .values_list("commune__departement_id", "commune__departement__name").distinct()
     )
 
 
@@ -95,6 +106,14 @@ class ComparisonRow:
     class_before: int
     class_after: int
     population: float
+
+    @property
+    def class_before_label(self) -> str:
+        return str(CLASS_LABELS[DesertClass(self.class_before)])
+
+    @property
+    def class_after_label(self) -> str:
+        return str(CLASS_LABELS[DesertClass(self.class_after)])
 
 
 @dataclass(frozen=True)
@@ -234,21 +253,64 @@ def _difference_colour(difference: float | None) -> str:
 
 
 def run_provenance_lines(run: AccessRun) -> list[str]:
-    """Plain sentences on what the run's figures rest on (pages, CSV, GeoJSON)."""
+    """Plain sentences on what the run's figures rest on (pages, CSV, GeoJSON), each data
+    source with its licence and attribution."""
     profession = defaults.PROFESSIONS.get(run.profession)
     lines = [
-        f"Méthode : {run.get_method_display()} — unité : {run.unit}"
+        gettext("Méthode : %(method)s — unité : %(unit)s") % {
+            "method": run.get_method_display(), "unit": run.unit}
         + (f" — {profession.label}" if profession else ""),
     ]
     provenance = run.provenance or {}
     for source in provenance.get("supply_sources", []):
-        text = f"Offre : {source.get('name')} ({source.get('version', '')})"
+        text = gettext("Offre : %(name)s (%(version)s)") % {
+            "name": source.get("name"), "version": source.get("version", "")}
         if source.get("caveat"):
             text += f" — {source['caveat']}"
-        lines.append(text)
-    lines += [f"Hypothèse : {note}" for note in provenance.get("defaults", [])]
+        lines.append(text + _licence_suffix(source))
+    lines += [gettext("Hypothèse : %(note)s") % {"note": note}
+              for note in provenance.get("defaults", [])]
     if provenance.get("travel_time"):
-        lines.append(f"Temps de trajet : {provenance['travel_time']}")
-    for version in provenance.get("territories", []):
-        lines.append(f"Territoires : {version}")
+        lines.append(gettext("Temps de trajet : %(t)s") % {"t": provenance["travel_time"]})
+    territory_sources = provenance.get("territory_sources")
+    if territory_sources:
+        for source in territory_sources:
+            lines.append(gettext("Territoires : %(name)s, %(version)s") % {
+                "name": source.get("name"), "version": source.get("version", "")}
+                + _licence_suffix(source))
+    else:
+        for version in provenance.get("territories", []):
+            lines.append(gettext("Territoires : %(version)s") % {"version": version})
     return lines
+
+
+def _licence_suffix(source: dict[str, object]) -> str:
+    parts = [str(source[k]) for k in ("attribution", "licence") if source.get(k)]
+    return f" — {' ; '.join(parts)}" if parts else ""
+
+
+def map_attribution(run: AccessRun, *, reference: bool = False) -> str:
+    """The credit line of a run's map: boundaries (or commune centres) and, for the
+    reference layer, DREES."""
+    sources = (run.provenance or {}).get("territory_sources", [])
+    parts = [f"{s.get('attribution')} ({s.get('licence')})" for s in sources
+             if s.get("name") == "Contours des communes"]
+    if not parts:
+        parts = [f"{s.get('attribution')} ({s.get('licence')})" for s in sources
+                 if s.get("name") == "Centres des communes"]
+    if reference:
+        parts.append(gettext("DREES, APL 2022 (Licence Ouverte / Etalab 2.0)"))
+    parts.append(gettext("calcul Maillage"))
+    return " ; ".join(parts)
+
+
+def reference_source_line() -> str | None:
+    """The DREES reference layer's origin, version and licence (pages that show it)."""
+    from maillage.territories.models import DataSource
+
+    source = DataSource.objects.filter(name="APL DREES").order_by("-scope").first()
+    if source is None:
+        return None
+    return gettext("Référence : %(attribution)s, %(version)s (%(file)s) — %(licence)s") % {
+        "attribution": source.attribution, "version": source.version,
+        "file": source.file_name, "licence": source.licence}

@@ -23,6 +23,7 @@ from maillage.engines.access import (
     DesertThresholds,
     GaussianDecay,
     GreatCircleTravelTime,
+    ODMatrixTravelTime,
     classify_deserts,
     floating_catchment,
 )
@@ -69,7 +70,7 @@ def access_run_create(
     """Record a run (not yet computed); `actor` None is the command line (an operator)."""
     _validate(region, profession, method)
     if actor is not None and not actor.has_perm(
-        "territories.analyse_territory", TerritoryRef("region", region)
+        "insights.add_accessrun", TerritoryRef("region", region)
     ):
         raise PermissionDenied(_("Vous ne pouvez pas lancer de calcul sur cette région."))
     speed = defaults.CALIBRATED_SPEED_KMH if speed_kmh is None else float(speed_kmh)
@@ -161,6 +162,14 @@ def access_compute(
     steps = 5
     report(_("Lecture des communes"), 0, steps)
     demand = demand_for(region)
+    source = travel_time_source(speed_kmh=speed_kmh, detour_factor=detour_factor)
+    halo_left_out = 0
+    if isinstance(source, ODMatrixTravelTime):
+        # A user's matrix covers the région and what they chose around it: neighbouring
+        # communes it lacks are left out (and said so); the région's own must all be there.
+        keep = demand.in_region | np.isin(np.asarray(demand.codes), sorted(source.codes))
+        halo_left_out = int((~keep).sum())
+        demand = demand.restricted(keep)
     report(_("Lecture de l'offre de soins"), 1, steps)
     supply = supply_for(profession, demand)
     if supply.amount.sum() <= 0:
@@ -168,8 +177,12 @@ def access_compute(
             _("Aucune offre chargée pour « %(p)s » autour de la région %(r)s : importez-la "
               "d'abord (maillage import_supply …).") % {"p": profession, "r": region}
         )
+    if halo_left_out:
+        supply.defaults_used.append(
+            _("%(n)s communes voisines de la région absentes de la matrice de temps de trajet "
+              "laissées de côté (leur population et leur offre ne comptent pas)")
+            % {"n": halo_left_out})
     report(_("Temps de trajet"), 2, steps)
-    source = travel_time_source(speed_kmh=speed_kmh, detour_factor=detour_factor)
     decay = _decay(method)
     sites = demand.locations.take(supply.site_index)
     times = source.matrix(demand.locations, sites, max_minutes=decay.max_minutes)
@@ -245,7 +258,7 @@ def _compute_and_store(run: AccessRun, report: ProgressCallback) -> dict[str, ob
     }
     provenance = {
         "supply_sources": supply.sources,
-        "defaults": supply.defaults_used + _demand_defaults(demand),
+        "defaults": supply.defaults_used + _demand_defaults(demand, run.profession),
         "standardisation": demand.standardisation,
         "travel_time": travel_time_description(
             speed_kmh=parameters["speed_kmh"], detour_factor=parameters["detour_factor"]),
@@ -253,6 +266,7 @@ def _compute_and_store(run: AccessRun, report: ProgressCallback) -> dict[str, ob
             DataSource.objects.filter(name__startswith="COG").order_by()
             .values_list("version", flat=True).distinct()
         ),
+        "territory_sources": _territory_sources(),
     }
     with transaction.atomic():
         CommuneAccess.objects.bulk_create(rows, batch_size=1000)
@@ -262,6 +276,20 @@ def _compute_and_store(run: AccessRun, report: ProgressCallback) -> dict[str, ob
         )
     report(_("Terminé"), 5, 5)
     return summary
+
+
+def _territory_sources() -> list[dict[str, str]]:
+    """The territory files a run rests on (communes, centres, boundaries), once each."""
+    seen: dict[tuple[str, str, str, str], dict[str, str]] = {}
+    rows = (DataSource.objects.exclude(name="APL DREES").order_by("name")
+            .values_list("name", "version", "licence", "attribution"))
+    for name, version, licence, attribution in rows:
+        # The COG files (régions, départements, communes, EPCI) share one origin and licence.
+        label = _("Code officiel géographique") if name.startswith("COG") else name
+        seen.setdefault((str(label), version, licence, attribution), {
+            "name": str(label), "version": version, "licence": licence,
+            "attribution": attribution})
+    return list(seen.values())
 
 
 def _finite(value: float) -> float | None:
@@ -277,8 +305,14 @@ def _population_75_by_class(demand, region_indices, classes) -> dict[str, float]
         "communes_with_age_data": int(known.sum())}
 
 
-def _demand_defaults(demand) -> list[str]:
+def _demand_defaults(demand, profession: str) -> list[str]:
     notes = []
+    standardised = (demand.standardisation.get("drees_workbook")
+                    or demand.standardisation.get("age_bands"))
+    if standardised and profession != "generaliste":
+        # DREES publishes its age weights for GPs only (workbook, sheet "Paramètres").
+        notes.append(_("pondérations par âge de la consommation de soins de médecine générale "
+                       "(DREES) appliquées faute de pondérations propres à cette profession"))
     if demand.standardisation.get("drees_workbook"):
         notes.append(_("population standardisée par l'âge reprise du classeur APL de la DREES "
                        "pour %(n)s communes") % {"n": demand.standardisation["drees_workbook"]})

@@ -6,6 +6,7 @@ app_name = "insights"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("comparer/", views.compare, name="compare"),
+    path("comparer/export.csv", views.compare_csv, name="compare_csv"),
     path("regions/<str:region>/calculer/", views.run_start, name="run_start"),
     path("calculs/<int:pk>/", views.run_detail, name="run"),
     path("calculs/<int:pk>/export.csv", views.run_csv, name="run_csv"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -51,15 +53,26 @@ def _render_run(request: HttpRequest, run: AccessRun | None, *, region: str, pro
         "run": run, "region": region, "profession": profession, "regions": regions,
         "professions": defaults.PROFESSIONS.values(), "sort": sort, "descending": descending,
         "title": _("Accès aux soins"),
-        "can_run": request.user.has_perm("territories.analyse_territory",
+        "can_run": request.user.has_perm("insights.add_accessrun",
                                          TerritoryRef("region", region)),
         "form": RunForm(initial={"profession": profession}),
         "history": selectors.runs_for(region, profession)[:10],
     }
     if run is not None:
-        context["page"] = Paginator(selectors.run_results(run, sort, descending), 50).get_page(
-            request.GET.get("page"))
+        departements = selectors.run_departements(run)
+        departement = request.GET.get("departement", "")
+        if departement not in {code for code, _name in departements}:
+            departement = ""
+        context["departements"] = departements
+        context["departement"] = departement
+        context["base_query"] = urlencode(
+            {"region": region, "profession": profession}
+            | ({"departement": departement} if departement else {}))
+        context["page"] = Paginator(
+            selectors.run_results(run, sort, descending, departement or None), 50
+        ).get_page(request.GET.get("page"))
         context["provenance"] = selectors.run_provenance_lines(run)
+        context["map_attribution"] = selectors.map_attribution(run)
         context["chart"] = exports.population_by_class_svg(run)
         context["class_rows"] = [
             (code, selectors.CLASS_LABELS[c], run.summary.get("population_by_class", {}).get(
@@ -71,7 +84,9 @@ def _render_run(request: HttpRequest, run: AccessRun | None, *, region: str, pro
 
 def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
-    response = HttpResponse(exports.run_csv(run), content_type="text/csv; charset=utf-8")
+    departement = request.GET.get("departement") or None
+    response = HttpResponse(exports.run_csv(run, departement=departement),
+                            content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="acces-{run.profession}-{run.region_id}-{run.pk}.csv"')
     return response
@@ -93,21 +108,41 @@ def run_geojson(request: HttpRequest, pk: int) -> JsonResponse:
     return response
 
 
-def compare(request: HttpRequest) -> HttpResponse:
+def _comparison_or_redirect(request: HttpRequest):
     try:
         before = _run_or_404(int(request.GET.get("avant", "")))
         after = _run_or_404(int(request.GET.get("apres", "")))
     except ValueError as exc:
         raise Http404(_("Choisissez deux calculs à comparer.")) from exc
     try:
-        comparison = selectors.runs_compare(before, after)
+        return selectors.runs_compare(before, after)
     except ValueError:
         messages.error(request, _("On ne compare que deux calculs de la même région et de la "
                                   "même profession."))
         return redirect(after)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    comparison = _comparison_or_redirect(request)
+    if isinstance(comparison, HttpResponse):
+        return comparison
     page = Paginator(comparison.rows, 50).get_page(request.GET.get("page"))
     return render(request, "insights/compare.html", {
-        "comparison": comparison, "page": page, "title": _("Comparer deux calculs")})
+        "comparison": comparison, "page": page, "title": _("Comparer deux calculs"),
+        "pagination_query": f"avant={comparison.before.pk}&apres={comparison.after.pk}",
+        "provenance_before": selectors.run_provenance_lines(comparison.before),
+        "provenance_after": selectors.run_provenance_lines(comparison.after)})
+
+
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    comparison = _comparison_or_redirect(request)
+    if isinstance(comparison, HttpResponse):
+        return comparison
+    response = HttpResponse(exports.comparison_csv(comparison),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="comparaison-{comparison.before.pk}-{comparison.after.pk}.csv"')
+    return response
 
 
 def reference(request: HttpRequest, pk: int) -> HttpResponse:
@@ -116,7 +151,9 @@ def reference(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(comparison.rows, 50).get_page(request.GET.get("page"))
     return render(request, "insights/reference.html", {
         "run": run, "comparison": comparison, "page": page,
-        "provenance": selectors.run_provenance_lines(run),
+        "provenance": selectors.run_provenance_lines(run), "pagination_query": "",
+        "reference_source": selectors.reference_source_line(),
+        "map_attribution": selectors.map_attribution(run, reference=True),
         "title": _("Comparaison avec l'APL publiée par la DREES")})
 
 

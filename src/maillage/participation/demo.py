@@ -198,7 +198,7 @@ def participation_demo_load(say: Callable[[str], object] = print, seed: int = 5)
 
     _priorities_demo(organiser, people, now, rng)
     say("Concertation de démonstration en phase de vote : comparaisons deux à deux (avec idées "
-        "d'habitants) et vote alternatif.")
+        "d'habitants), vote alternatif et budget participatif par points.")
     _followup_demo(organiser, people, process, survey, now)
     say("Actions suivies, comité participatif et réunions (compte rendu, décisions), "
         "abonnements et notifications de démonstration.")
@@ -252,6 +252,18 @@ def _priorities_demo(organiser: User, people: list[User], now: Any, rng: random.
             order.remove(choices[0])
             order.insert(0, choices[0])
         ballot_cast(actor=person, vote=ranked, ranking=order)
+    budget = priority_vote_create(
+        actor=organiser, process=process, phase=vote_phase, kind="points", budget=100,
+        is_demo=True, title="Répartissez 100 000 € entre ces projets (1 point = 1 000 €)",
+        description="Budget participatif fictif de démonstration.",
+        options=["Un cabinet médical partagé à Langogne", "Un minibus santé",
+                 "Un dépistage dentaire dans les écoles", "Des bornes de téléconsultation"])
+    projects = [str(pk) for pk in budget.options.values_list("pk", flat=True)]
+    for person in people[:12]:
+        cuts = sorted(rng.sample(range(0, 101, 10), 3))
+        shares = [a - b for a, b in zip([*cuts, 100], [0, *cuts], strict=True)]
+        ballot_cast(actor=person, vote=budget,
+                    points={pk: n for pk, n in zip(projects, shares, strict=True) if n})
 
 
 def _followup_demo(organiser: User, people: list[User], process: Process,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -72,26 +73,49 @@ def _result(question: Question, answers: list[Answer]) -> QuestionResult:
         counts_by_name = Counter(a.commune.name if a.commune else "—" for a in answers)
         return QuestionResult(question, n, [(name, c, _share(c, n))
                                             for name, c in counts_by_name.most_common(20)])
-    return QuestionResult(question, sum(1 for a in answers if a.text))
+    return QuestionResult(question, sum(1 for a in answers if a.text and not a.is_hidden))
 
 
 def text_answers(question: Question) -> list[str]:
-    return list(Answer.objects.filter(question=question).exclude(text="")
+    """The free-text answers others may read, newest first (hidden ones left out)."""
+    return list(Answer.objects.filter(question=question, hidden_at__isnull=True).exclude(text="")
                 .order_by("-pk").values_list("text", flat=True))
 
 
-def consultation_csv(consultation: Consultation) -> str:
-    """One row per response, one column per question; never who answered."""
+def text_answer_rows(question: Question, *, include_hidden: bool = False) -> list[Answer]:
+    """The free-text answers as objects, for the page that lets people report them."""
+    found = Answer.objects.filter(question=question).exclude(text="").select_related(
+        "response__consultation__process", "question")
+    if not include_hidden:
+        found = found.filter(hidden_at__isnull=True)
+    return list(found.order_by("-pk"))
+
+
+def consultation_csv(consultation: Consultation, *, with_respondents: bool = False) -> str:
+    """One row per response, one column per question.
+
+    Who answered appears only with `with_respondents`, for an identified consultation (its
+    organisers' export); an anonymous consultation never links an answer to a person.
+    """
     questions = list(consultation.questions.prefetch_related("choices"))
     labels = {c.pk: c.label for q in questions for c in q.choices.all()}
+    named = with_respondents and not consultation.anonymous
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["reponse", "date", *[f"{question_field(q)} {q.text}" for q in questions]])
+    writer.writerow(["reponse", "date", *(["repondant", "email"] if named else []),
+                     *[f"{question_field(q)} {q.text}" for q in questions]])
     by_response: dict[int, dict[int, Answer]] = {}
     for answer in Answer.objects.filter(response__consultation=consultation):
         by_response.setdefault(answer.response_id, {})[answer.question_id] = answer
-    for response in consultation.responses.order_by("pk"):
-        row = [response.pk, response.submitted_on.isoformat()]
+    responses = consultation.responses.order_by("pk")
+    if named:
+        responses = responses.select_related("respondent")
+    for response in responses:
+        row: list[object] = [response.pk, response.submitted_on.isoformat()]
+        if named:
+            person = response.respondent
+            row += [(person.display_name or "") if person else _("Compte supprimé"),
+                    person.email if person else ""]
         for q in questions:
             a = by_response.get(response.pk, {}).get(q.pk)
             row.append(_cell(q, a, labels))
@@ -110,7 +134,7 @@ def _cell(question: Question, answer: Answer | None, labels: dict[int, str]) -> 
         return "" if answer.number is None else str(answer.number)
     if question.kind == QuestionKind.COMMUNE:
         return answer.commune_id or ""
-    return answer.text
+    return "" if answer.is_hidden else answer.text
 
 
 def result_svg(result: QuestionResult) -> str:
@@ -148,7 +172,15 @@ def bars_svg(labels: list[str], values: list[float], axis_label: str) -> str:
     figure.savefig(buffer, format="svg")
     plt.close(figure)
     svg = buffer.getvalue()
-    return svg[svg.find("<svg"):]
+    return _fluid(svg[svg.find("<svg"):])
+
+
+def _fluid(svg: str) -> str:
+    """Let the chart shrink to a phone's width: its viewBox keeps the proportions."""
+    end = svg.find(">")
+    head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:end])
+    return (f'{head} width="100%" style="max-width: 640px; height: auto" role="img" '
+            f'aria-hidden="true"{svg[end:]}')
 
 
 def _wrap(label: str, width: int = 28) -> str:

@@ -15,9 +15,10 @@ import rules
 from django.utils import timezone
 
 from maillage.accounts.models import Role
-from maillage.accounts.rules import holds_role_over, is_superuser, roles_of
+from maillage.accounts.rules import is_superuser, roles_of
 from maillage.participation.models import (
     Action,
+    Answer,
     Comment,
     Committee,
     Consultation,
@@ -33,7 +34,7 @@ from maillage.participation.models import (
 )
 from maillage.participation.phases import phase_state
 from maillage.participation.verification import residence_verifier
-from maillage.territories.selectors import TerritoryRef
+from maillage.territories.selectors import TerritoryRef, territory_contains
 
 # How long an author may still edit what they wrote (and only before any official answer).
 EDIT_WINDOW = timedelta(hours=1)
@@ -56,6 +57,8 @@ def process_of(obj: Any) -> Process | None:
         return obj.vote.process
     if isinstance(obj, Meeting):
         return obj.committee.process
+    if isinstance(obj, Answer):
+        return obj.response.consultation.process
     return None
 
 
@@ -81,16 +84,46 @@ def _holds(user: Any, roles: frozenset[str], obj: Any) -> bool:
     memo = user.__dict__.setdefault("_maillage_participation_roles", {})
     key = (roles, territory)
     if key not in memo:
-        memo[key] = holds_role_over(user, set(roles), territory)
+        memo[key] = any(territory_contains(scope, territory)
+                        for scope in role_scopes(user, roles))
     return memo[key]
 
 
-def holds_role_over_commune(user: Any, roles: frozenset[str], commune: Any) -> bool:
-    """holds_role_over for a loaded commune, answered from memory (no query per row)."""
+def organisation_scope(organisation: Any) -> TerritoryRef | None:
+    """Where an organisation acts: its commune, else its département, else its région.
+
+    A CPTS, an ARS or a collectivity organises within that territory; an organisation placed
+    nowhere organises nothing (never the whole country by default).
+    """
+    if organisation is None:
+        return None
+    if organisation.commune_id:
+        return TerritoryRef("commune", organisation.commune_id)
+    if organisation.departement_id:
+        return TerritoryRef("departement", organisation.departement_id)
+    if organisation.region_id:
+        return TerritoryRef("region", organisation.region_id)
+    return None
+
+
+def role_scopes(user: Any, roles: frozenset[str]) -> list[TerritoryRef]:
+    """The territories over which the user holds one of `roles`: a role given in a territory,
+    or in an organisation (a CPTS, a commune, the Région…), which then acts over its own."""
+    scopes = []
     for assignment in roles_of(user):
-        if assignment.role not in roles or not assignment.territory_level:
+        if assignment.role not in roles:
             continue
-        level, code = assignment.territory_level, assignment.territory_code
+        if assignment.territory_level:
+            scopes.append(TerritoryRef(assignment.territory_level, assignment.territory_code))
+        elif (scope := organisation_scope(assignment.organisation)) is not None:
+            scopes.append(scope)
+    return scopes
+
+
+def holds_role_over_commune(user: Any, roles: frozenset[str], commune: Any) -> bool:
+    """Whether one of the user's scopes holds a loaded commune, answered from memory."""
+    for scope in role_scopes(user, roles):
+        level, code = scope.level, scope.code
         if (level == "france"
                 or (level == "commune" and code == commune.code)
                 or (level == "region" and code == commune.region_id)
@@ -187,6 +220,15 @@ def results_are_public(user: Any, consultation: Consultation) -> bool:
     return consultation.results_public
 
 
+@rules.predicate
+def is_shown_to_public(user: Any, obj: Any) -> bool:
+    """An answer is seen by others only with its consultation's public results."""
+    if isinstance(obj, Answer):
+        consultation = obj.response.consultation
+        return consultation.results_public and consultation.process.is_published
+    return True
+
+
 _PHASE_PREDICATES: dict[Feature, rules.Predicate] = {}
 
 
@@ -217,7 +259,8 @@ rules.add_perm("participation.change_comment", is_author & is_visible & in_edit_
 
 # Moderation of any citizen content (signalement, proposal, comment), in one's territory.
 rules.add_perm("participation.moderate_content", can_moderate)
-rules.add_perm("participation.flag_content", is_authenticated & is_visible)
+rules.add_perm("participation.flag_content",
+               is_authenticated & is_visible & (is_shown_to_public | can_moderate))
 
 # Processes: organisers (analysts, administrators) of the territory open and run them.
 rules.add_perm("participation.add_process", can_organise)
@@ -245,6 +288,8 @@ rules.add_perm("participation.add_consultation", can_organise)
 rules.add_perm("participation.answer_consultation",
                is_published & is_resident & consultation_is_open)
 rules.add_perm("participation.view_consultation_results", results_are_public | can_organise)
+# Who answered what, for identified consultations only: their organisers.
+rules.add_perm("participation.view_consultation_respondents", can_organise)
 
 # Priority votes: open while their phase (a vote phase) is active; one voice per resident.
 rules.add_perm("participation.add_priority_vote", can_organise)

@@ -20,10 +20,13 @@ from maillage.engines.access import DesertClass
 from maillage.insights.models import AccessRun
 from maillage.insights.selectors import CLASS_LABELS, latest_run
 from maillage.participation.models import (
+    Answer,
     Comment,
     Consultation,
+    EmailFrequency,
     Flag,
     ModerationEvent,
+    NotificationSettings,
     PriorityOption,
     Process,
     Proposal,
@@ -269,11 +272,14 @@ class QueueItem:
 
 
 MODERATED_MODELS = {"signalement": Signalement, "proposition": Proposal,
-                    "commentaire": Comment, "idee": PriorityOption, "affirmation": Statement}
+                    "commentaire": Comment, "idee": PriorityOption, "affirmation": Statement,
+                    "reponse": Answer}
 MODERATED_RELATED = {"signalement": ["commune", "author"], "proposition": ["process", "author"],
                      "commentaire": ["proposal__process", "author"],
                      "idee": ["vote__process", "added_by"],
-                     "affirmation": ["conversation__process", "author"]}
+                     "affirmation": ["conversation__process", "author"],
+                     "reponse": ["response__consultation__process", "response__respondent",
+                                 "question"]}
 
 
 def moderation_queue(*, viewer: Any) -> list[QueueItem]:
@@ -441,3 +447,9 @@ def actions_done() -> list[Any]:
 
     return list(Action.objects.filter(status=ActionStatus.DONE, process__is_published=True)
                 .select_related("process").prefetch_related("communes"))
+
+
+def notification_email_frequency(*, user: Any) -> str:
+    """How often the user gets e-mails of their notifications (a daily digest by default)."""
+    found = NotificationSettings.objects.filter(user=user).values_list("email", flat=True).first()
+    return found or EmailFrequency.DAILY

@@ -47,6 +47,8 @@ urlpatterns += [
     path("votes/<int:pk>/bulletin/", decisions.priority_ballot, name="priority_ballot"),
     path("votes/<int:pk>/resultats/", decisions.priority_results_page,
          name="priority_results"),
+    path("votes/<int:pk>/bulletins.json", decisions.priority_record_json,
+         name="priority_record"),
     path("actions/<int:pk>/", decisions.action_detail, name="action"),
     path("actions/<int:pk>/avancement/", decisions.action_update, name="action_update"),
     path("comites/<int:pk>/", decisions.committee_detail, name="committee"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
 from maillage.participation.api.common import ErrorOut, field_errors
-from maillage.planning import selectors, services
-from maillage.planning.models import Scenario, ScenarioChange
+from maillage.planning import optimisation, selectors, services
+from maillage.planning.models import Scenario, ScenarioChange, SitingRun
+from maillage.territories.selectors import TerritoryRef
 
 router = Router(tags=["planning"])
 
@@ -26,12 +28,27 @@ class ScenarioIn(Schema):
     yearly_cost_eur: float | None = Field(None, ge=0, lt=1e12)
 
 
+class SlotIn(Schema):
+    stop: str = Field(max_length=5, description="Code INSEE de l'arrêt")
+    day: int = Field(ge=0, le=6, description="0 = lundi … 6 = dimanche")
+    start: float = Field(ge=0, le=24, description="Heure de début (décimale)")
+    end: float = Field(ge=0, le=24, description="Heure de fin (décimale)")
+
+
 class ChangeIn(Schema):
     kind: ScenarioChange.Kind
-    commune: str = Field(max_length=5)
+    commune: str = Field("", max_length=5,
+                         description="Commune ; destination d'une offre de transport ; "
+                                     "premier arrêt d'une unité mobile par défaut")
     fte: float = Field(1.0, gt=0, le=100)
     hours_per_week: float | None = Field(None, gt=0, le=80)
     label: str = Field("", max_length=200)
+    schedule: list[SlotIn] = Field(default_factory=list, max_length=50,
+                                   description="Unité mobile : arrêts de la semaine")
+    origins: list[str] = Field(default_factory=list, max_length=500,
+                               description="Offre de transport : communes desservies")
+    minutes_saved: float | None = Field(None, gt=0, le=120)
+    member_share: float | None = Field(None, gt=0, le=1)
 
 
 class ChangeOut(Schema):
@@ -41,6 +58,10 @@ class ChangeOut(Schema):
     fte: float
     hours_per_week: float | None
     label: str
+    schedule: list[dict[str, Any]] = []
+    origins: list[str] = []
+    minutes_saved: float | None = None
+    member_share: float | None = None
 
 
 class ScenarioOut(Schema):
@@ -81,13 +102,16 @@ def _out(scenario: Scenario) -> ScenarioOut:
         base_run=scenario.base_run_id, computed_at=scenario.computed_at,
         summary=scenario.summary or {},
         changes=[ChangeOut(id=c.pk, kind=c.kind, commune=c.commune_id, fte=c.fte,
-                           hours_per_week=c.hours_per_week, label=c.label)
+                           hours_per_week=c.hours_per_week, label=c.label,
+                           schedule=c.schedule or [], origins=c.origins or [],
+                           minutes_saved=c.minutes_saved, member_share=c.member_share)
                  for c in scenario.changes.all()],
     )
 
 
-def _scenario(pk: int) -> Scenario:
-    scenario = selectors.scenario_get(pk)
+def _scenario(pk: int, request: HttpRequest) -> Scenario:
+    # A draft the caller may not read is reported as unknown, not as forbidden.
+    scenario = selectors.scenario_visible(request.user, pk)
     if scenario is None:
         raise Http404("Scénario introuvable.")
     return scenario
@@ -95,7 +119,8 @@ def _scenario(pk: int) -> Scenario:
 
 @router.get("/scenarios", response=list[ScenarioOut], summary="Les scénarios (d'une région)")
 def scenarios(request: HttpRequest, region: str | None = Query(None, max_length=3)):
-    return [_out(s) for s in selectors.scenarios_for(region).prefetch_related("changes")[:200]]
+    return [_out(s) for s in selectors.scenarios_visible(request.user, region)
+            .prefetch_related("changes")[:200]]
 
 
 @router.post("/scenarios", auth=django_auth,
@@ -109,7 +134,7 @@ def create(request: HttpRequest, payload: ScenarioIn):
 @router.get("/scenarios/{pk}", response={200: ScenarioOut, 404: ErrorOut},
             summary="Un scénario et son effet calculé")
 def scenario(request: HttpRequest, pk: int):
-    return _out(_scenario(pk))
+    return _out(_scenario(pk, request))
 
 
 @router.post("/scenarios/{pk}/changes", auth=django_auth,
@@ -119,8 +144,8 @@ def scenario(request: HttpRequest, pk: int):
 def add_change(request: HttpRequest, pk: int, payload: ChangeIn):
     data = payload.dict()
     data["kind"] = str(payload.kind.value)
-    services.scenario_change_add(actor=request.user, scenario=_scenario(pk), **data)
-    return Status(201, _out(_scenario(pk)))
+    services.scenario_change_add(actor=request.user, scenario=_scenario(pk, request), **data)
+    return Status(201, _out(_scenario(pk, request)))
 
 
 @router.post("/scenarios/{pk}/compute", auth=django_auth,
@@ -128,7 +153,7 @@ def add_change(request: HttpRequest, pk: int, payload: ChangeIn):
              summary="Calculer l'effet (delta du modèle de bassins)")
 @field_errors
 def compute(request: HttpRequest, pk: int):
-    return _out(services.scenario_compute(actor=request.user, scenario=_scenario(pk)))
+    return _out(services.scenario_compute(actor=request.user, scenario=_scenario(pk, request)))
 
 
 @router.get("/scenarios/{pk}/effects", response={200: list[EffectOut], 404: ErrorOut},
@@ -138,11 +163,158 @@ def effects(request: HttpRequest, pk: int):
                       difference=e.difference, class_before=e.class_before,
                       class_after=e.class_after, population=e.population,
                       population_75_plus=e.population_75_plus)
-            for e in selectors.scenario_effects(_scenario(pk))]
+            for e in selectors.scenario_effects(_scenario(pk, request))]
 
 
 @router.get("/compare", response=list[dict[str, Any]],
             summary="Comparer des scénarios côte à côte")
 def compare(request: HttpRequest, ids: list[int] = Query(..., max_length=10)):  # noqa: B008
-    rows = selectors.scenarios_compare(list(selectors.scenarios_for().filter(pk__in=ids)))
+    rows = selectors.scenarios_compare(list(selectors.scenarios_visible(request.user)
+                                            .filter(pk__in=ids)))
     return [{k: (v.pk if k == "scenario" else v) for k, v in row.items()} for row in rows]
+
+
+class SitingIn(Schema):
+    region: str = Field(max_length=3)
+    profession: str = Field(max_length=40)
+    k: int = Field(ge=1, le=50)
+    objective: SitingRun.Objective = SitingRun.Objective.LIFTED
+    site_fte: float = Field(2.0, gt=0, le=100)
+    max_minutes: float = Field(15.0, gt=0, le=120)
+    min_population: int = Field(0, ge=0)
+    candidate_codes: list[str] = Field(default_factory=list, max_length=40_000)
+    with_facility: bool = Field(False, description="Seulement les communes qui accueillent une "
+                                "MSP, un centre de santé ou un hôpital (FINESS)")
+
+
+class SitingOut(Schema):
+    id: int
+    region: str
+    profession: str
+    objective: str
+    k: int
+    site_fte: float
+    max_minutes: float
+    min_population: int
+    candidate_codes: list[str]
+    state: str
+    error: str
+    base_run: int | None
+    progress: str | None
+    scenario: int | None
+    result: dict[str, Any]
+
+
+def _siting_out(run: SitingRun) -> SitingOut:
+    return SitingOut(
+        id=run.pk, region=run.region_id, profession=run.profession, objective=run.objective,
+        k=run.k, site_fte=run.site_fte, max_minutes=run.max_minutes,
+        min_population=run.min_population, candidate_codes=run.candidate_codes or [],
+        state=run.state, error=run.error, base_run=run.base_run_id,
+        progress=str(run.progress.key) if run.progress else None,
+        scenario=run.scenario_id, result=run.result or {})
+
+
+def _siting_run(request: HttpRequest, pk: int) -> SitingRun:
+    run = SitingRun.objects.select_related("progress").filter(pk=pk).first()
+    if run is None:
+        raise Http404("Recherche d'implantations introuvable.")
+    if not request.user.has_perm("territories.analyse_territory",
+                                 TerritoryRef("region", run.region_id)):
+        raise PermissionDenied("Réservé aux analystes de la région.")
+    return run
+
+
+@router.post("/siting-runs", auth=django_auth,
+             response={202: SitingOut, 400: ErrorOut, 403: ErrorOut},
+             summary="Chercher où implanter k nouveaux sites (tâche en arrière-plan)")
+@field_errors
+def siting_start(request: HttpRequest, payload: SitingIn):
+    data = payload.dict()
+    data["objective"] = str(payload.objective.value)
+    return Status(202, _siting_out(optimisation.siting_run_start(actor=request.user, **data)))
+
+
+@router.get("/siting-runs/{pk}", auth=django_auth,
+            response={200: SitingOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Une recherche d'implantations : état, sites choisis, gain, borne, écart")
+@field_errors
+def siting_get(request: HttpRequest, pk: int):
+    return _siting_out(_siting_run(request, pk))
+
+
+@router.post("/siting-runs/{pk}/scenario", auth=django_auth,
+             response={201: ScenarioOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Faire des sites choisis un scénario (calculé)")
+@field_errors
+def siting_scenario(request: HttpRequest, pk: int):
+    scenario = optimisation.siting_run_to_scenario(actor=request.user,
+                                                   run=_siting_run(request, pk))
+    return Status(201, _out(_scenario(scenario.pk, request)))
+
+
+class RetirementsIn(Schema):
+    age: int = Field(65, ge=50, le=80)
+    year: int | None = Field(None, description="Année de projection (défaut : l'année en cours)")
+
+
+@router.post("/scenarios/{pk}/retirements", auth=django_auth,
+             response={201: ScenarioOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Ajouter les départs projetés des professionnels de 65 ans et plus")
+@field_errors
+def retirements(request: HttpRequest, pk: int, payload: RetirementsIn):
+    from maillage.planning import projections
+
+    projections.scenario_retirements_project(actor=request.user,
+                                             scenario=_scenario(pk, request),
+                                             age=payload.age, year=payload.year)
+    return Status(201, _out(_scenario(pk, request)))
+
+
+# The loop (publish, vote, decide, measure) has its own module, mounted here.
+from maillage.planning.loop_api import router as loop_router  # noqa: E402
+
+router.add_router("", loop_router)
+
+
+class PriorityRowOut(Schema):
+    code: str
+    name: str
+    index: float
+    access: float
+    elderly: float
+    population_rank: float
+    voice: float
+    apl: float | None
+    desert_class: int | None
+    share_75_plus: float | None
+    population: float
+    signalements: int
+    per_1000: float | None
+
+
+class PriorityOut(Schema):
+    region: str
+    profession: str
+    weights: dict[str, float]
+    run_id: int | None
+    rows: list[PriorityRowOut]
+    silent_deserts: list[str]
+    unmeasured_difficulties: list[str]
+
+
+@router.get("/priority-index", response={200: PriorityOut, 400: ErrorOut},
+            summary="Indice de priorité des communes d'une région (poids modifiables)")
+@field_errors
+def priority_index(request: HttpRequest, region: str = Query(..., max_length=3),
+                   profession: str = Query("generaliste", max_length=40),
+                   w_access: float | None = None, w_elderly: float | None = None,
+                   w_population: float | None = None, w_voice: float | None = None):
+    from dataclasses import asdict
+
+    from maillage.planning.priority import priority_index as compute
+
+    found = compute(region=region, profession=profession, weights={
+        "access": w_access, "elderly": w_elderly, "population": w_population,
+        "voice": w_voice})
+    return asdict(found)

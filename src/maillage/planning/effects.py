@@ -8,14 +8,24 @@ pro-rated by their weekly hours over a 35-hour week (Maillage's assumption, show
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
-from maillage.engines.access import DesertClass, DesertThresholds, classify_deserts
+from maillage.engines.access import Decay, DesertClass, DesertThresholds, classify_deserts
+from maillage.engines.access.mobile import (
+    FULL_TIME_WEEKLY_HOURS,
+    Slot,
+    prorated_supply,
+    weekly_hours_by_stop,
+)
 
-FULL_TIME_HOURS_PER_WEEK = 35.0
+FULL_TIME_HOURS_PER_WEEK = FULL_TIME_WEEKLY_HOURS
 PRO_RATED_KINDS = frozenset({"mobile_unit_stop", "teleconsultation_point"})
 REMOVING_KINDS = frozenset({"retirement"})
 
@@ -101,3 +111,157 @@ def summarise_effect(*, before: FloatArray, after: FloatArray, population: Float
         population_by_class_after={DesertClass(c).name.lower(): float(v)
                                    for c, v in new.population_by_class.items()},
     )
+
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_TIME = r"(\d{1,2})(?:[h:](\d{2})?)?"
+_LINE = re.compile(rf"^\s*(\w{{5}})[\s;,]+(\w+)[\s;,]+{_TIME}\s*[-–à]\s*{_TIME}\s*$",
+                   re.IGNORECASE)
+
+
+class ScheduleError(ValueError):
+    """A weekly schedule that cannot be used; the message names the line or slot."""
+
+
+def _hours(hour: str, minutes: str | None) -> float:
+    h, m = int(hour), int(minutes or 0)
+    if m >= 60:
+        raise ValueError
+    return h + m / 60.0
+
+
+def parse_schedule(text: str) -> list[Slot]:
+    """Slots from lines "<code INSEE> <jour> <début>-<fin>" (e.g. "48095 lundi 9h-12h30").
+
+    >>> slots = parse_schedule("48095 lundi 9h-12h30\\n48017 mardi 14:00-17:00")
+    >>> [(s.stop, s.day, s.start, s.end) for s in slots]
+    [('48095', 0, 9.0, 12.5), ('48017', 1, 14.0, 17.0)]
+    >>> parse_schedule("48095 lundy 9h-12h")
+    Traceback (most recent call last):
+    ...
+    maillage.planning.effects.ScheduleError: Ligne 1 : jour inconnu « lundy » (lundi … dimanche).
+    """
+    slots = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            raise ScheduleError(f"Ligne {number} : « {line.strip()} » n'est pas de la forme "
+                                "« code INSEE jour début-fin » (ex. 48095 lundi 9h-12h).")
+        code, day, h1, m1, h2, m2 = match.groups()
+        day = day.lower()
+        if day not in DAYS:
+            raise ScheduleError(f"Ligne {number} : jour inconnu « {day} » (lundi … dimanche).")
+        try:
+            start, end = _hours(h1, m1), _hours(h2, m2)
+        except ValueError:
+            raise ScheduleError(f"Ligne {number} : heure invalide.") from None
+        slots.append(Slot(stop=code.upper(), day=DAYS.index(day), start=start, end=end))
+    return slots
+
+
+def schedule_from_records(records: Iterable[dict[str, object]]) -> list[Slot]:
+    """Slots from stored records {"stop", "day", "start", "end"} (the JSON of a change)."""
+    slots = []
+    for number, record in enumerate(records, start=1):
+        try:
+            slots.append(Slot(stop=str(record["stop"]), day=int(record["day"]),
+                              start=float(record["start"]), end=float(record["end"])))
+        except (KeyError, TypeError, ValueError):
+            raise ScheduleError(f"Créneau {number} : attendu stop, day (0-6), start et end "
+                                "(heures).") from None
+    return slots
+
+
+def check_slots(slots: Sequence[Slot]) -> dict[str, float]:
+    """Weekly hours per stop; ScheduleError (in French, naming the slot) when the schedule is
+    empty, malformed or overlaps itself (a unit is at one stop at a time).
+
+    >>> check_slots([Slot("48095", 0, 9, 12), Slot("48095", 2, 9, 12.5)])
+    {'48095': 6.5}
+    >>> check_slots([Slot("48095", 0, 9, 12), Slot("48017", 0, 11, 17)])
+    Traceback (most recent call last):
+    ...
+    maillage.planning.effects.ScheduleError: Le créneau 2 (48017, lundi 11h00-17h00) ...
+    """
+    from maillage.engines.access import AccessInputError
+
+    if not slots:
+        raise ScheduleError("Indiquez au moins un arrêt de la tournée.")
+    for number, slot in enumerate(slots, start=1):
+        if not 0 <= slot.day <= 6:
+            raise ScheduleError(f"Créneau {number} : le jour doit être de 0 (lundi) à 6.")
+        if not 0 <= slot.start < slot.end <= 24:
+            raise ScheduleError(f"Créneau {number} ({slot.stop}) : l'heure de fin doit suivre "
+                                "l'heure de début, entre 0 h et 24 h.")
+    try:
+        return weekly_hours_by_stop(slots)
+    except AccessInputError:
+        pass
+    ordered = sorted(enumerate(slots, start=1), key=lambda p: (p[1].day, p[1].start))
+    for (m, a), (n, b) in itertools.pairwise(ordered):
+        if a.day == b.day and b.start < a.end:
+            (first, x), (second, y) = sorted(((m, a), (n, b)))
+            raise ScheduleError(f"Le créneau {second} ({_slot_text(y)}) chevauche le créneau "
+                                f"{first} ({_slot_text(x)}).")
+    raise ScheduleError("Tournée invalide.")
+
+
+def _slot_text(slot: Slot) -> str:
+    def hm(value: float) -> str:
+        return f"{int(value)}h{round((value % 1) * 60):02d}"
+    return f"{slot.stop}, {DAYS[slot.day]} {hm(slot.start)}-{hm(slot.end)}"
+
+
+def mobile_unit_supply(slots: Sequence[Slot], *, fte: float,
+                       supply_per_fte: float) -> dict[str, float]:
+    """Supply at each stop: the unit's full-time supply pro-rated by its weekly hours there.
+
+    >>> mobile_unit_supply([Slot("A", 0, 9, 12), Slot("B", 1, 8, 12), Slot("A", 3, 14, 18)],
+    ...                    fte=1, supply_per_fte=5400)
+    {'A': 1080.0, 'B': 617.1428571428571}
+    """
+    return {stop: prorated_supply(float(fte) * supply_per_fte, hours)
+            for stop, hours in check_slots(slots).items()}
+
+
+def transport_weights(weights: sp.csr_matrix, *, origin_rows: npt.NDArray[np.int64],
+                      columns: npt.NDArray[np.int64], minutes: FloatArray,
+                      minutes_saved: float, member_share: float, decay: Decay) -> sp.csr_matrix:
+    """Weights after a transport offer from ``origin_rows`` to the supply ``columns`` of one
+    place, ``minutes`` (per origin, inf when unreachable) being today's travel times there.
+
+    The members (share s of an origin's population) travel max(t − Δ, 0) minutes, the others
+    t, so the origin's weight becomes (1 − s)·w(t) + s·w(max(t − Δ, 0)): exact in 2SFCA,
+    where step 1 sums w·P over the origin's two groups and step 2 averages their access.
+
+    >>> from maillage.engines.access import CutoffDecay
+    >>> w = sp.csr_matrix(np.array([[1.0], [0.0]]))
+    >>> new = transport_weights(w, origin_rows=np.array([1]), columns=np.array([0]),
+    ...     minutes=np.array([35.0]), minutes_saved=10, member_share=0.5, decay=CutoffDecay(30))
+    >>> new.toarray().tolist()
+    [[1.0], [0.5]]
+    """
+    t = np.asarray(minutes, dtype=np.float64)
+    reachable = np.isfinite(t)
+    today = np.where(reachable, np.asarray(decay(np.where(reachable, t, 0.0))), 0.0)
+    today[t > decay.max_minutes] = 0.0
+    faster = np.maximum(t - float(minutes_saved), 0.0)
+    riding = np.where(reachable, np.asarray(decay(np.where(reachable, faster, 0.0))), 0.0)
+    riding[faster > decay.max_minutes] = 0.0
+    new = (1.0 - member_share) * today + member_share * riding
+    coo = weights.tocoo()
+    n_cols = weights.shape[1]
+    replaced = (np.asarray(origin_rows, np.int64)[:, None] * n_cols
+                + np.asarray(columns, np.int64)[None, :]).reshape(-1)
+    keep = ~np.isin(coo.row.astype(np.int64) * n_cols + coo.col, replaced)
+    rows = np.repeat(np.asarray(origin_rows, np.int64), len(columns))
+    cols = np.tile(np.asarray(columns, np.int64), len(origin_rows))
+    values = np.repeat(new, len(columns))
+    nonzero = values > 0
+    return sp.csr_matrix(
+        (np.concatenate([coo.data[keep], values[nonzero]]),
+         (np.concatenate([coo.row[keep], rows[nonzero]]),
+          np.concatenate([coo.col[keep], cols[nonzero]]))),
+        shape=weights.shape)

@@ -1,18 +1,52 @@
-"""Reads of the planning app. Scenarios are public: citizens read them before they vote."""
+"""Reads of the planning app. Published scenarios are public: citizens read them before they
+vote; drafts only by their authors' organisation (see rules.py)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from maillage.accounts.rules import roles_of
 from maillage.engines.access import DesertClass
 from maillage.insights.selectors import CLASS_CODES, CLASS_COLOURS, CLASS_LABELS
 from maillage.planning.models import Scenario, ScenarioEffect
+from maillage.planning.rules import ANALYST_ROLES
 
 
 def scenarios_for(region: str | None = None) -> QuerySet[Scenario]:
     scenarios = Scenario.objects.select_related("region", "base_run")
     return scenarios.filter(region_id=region) if region else scenarios
+
+
+def scenarios_visible(viewer: Any, region: str | None = None) -> QuerySet[Scenario]:
+    """Published scenarios, and the drafts the viewer may read (as `planning.view_scenario`:
+    their author, their organisation's analysts, else the analysts of their région)."""
+    scenarios = scenarios_for(region)
+    if getattr(viewer, "is_superuser", False):
+        return scenarios
+    visible = Q(published_at__isnull=False)
+    if getattr(viewer, "is_authenticated", False):
+        visible |= Q(created_by=viewer)
+        analyst = [a for a in roles_of(viewer) if a.role in ANALYST_ROLES]
+        organisations = [a.organisation_id for a in analyst if a.organisation_id]
+        if organisations:
+            visible |= Q(organisation_id__in=organisations)
+        if any(a.territory_level == "france" for a in analyst):
+            visible |= Q(organisation__isnull=True)
+        regions = [a.territory_code for a in analyst if a.territory_level == "region"]
+        if regions:
+            visible |= Q(organisation__isnull=True, region_id__in=regions)
+    return scenarios.filter(visible)
+
+
+def scenario_visible(viewer: Any, pk: int) -> Scenario | None:
+    """The scenario if the viewer may read it (None: unknown or a draft of someone else)."""
+    found = scenario_get(pk)
+    if found is None or not viewer.has_perm("planning.view_scenario", found):
+        return None
+    return found
 
 
 def scenario_get(pk: int) -> Scenario | None:

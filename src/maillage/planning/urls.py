@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.planning import views
+from maillage.planning import loop_views, siting_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -14,4 +14,21 @@ urlpatterns = [
          name="change_remove"),
     path("scenarios/<int:pk>/calculer/", views.compute, name="compute"),
     path("scenarios/<int:pk>/supprimer/", views.delete, name="delete"),
+    path("implantations/", siting_views.siting_new, name="siting_new"),
+    path("implantations/<int:pk>/", siting_views.siting_run, name="siting_run"),
+    path("implantations/<int:pk>/carte.geojson", siting_views.siting_run_geojson,
+         name="siting_run_geojson"),
+    path("implantations/<int:pk>/scenario/", siting_views.siting_to_scenario,
+         name="siting_to_scenario"),
+    path("scenarios/<int:pk>/departs-projetes/", siting_views.retirements_project,
+         name="retirements_project"),
+    path("priorites/", siting_views.priority, name="priority"),
+    # The loop: publish, put to the people, decide, measure.
+    path("scenarios/<int:pk>/publier/", loop_views.publish, name="publish"),
+    path("voter/", loop_views.put_to_vote, name="put_to_vote"),
+    path("votes/<int:pk>/", loop_views.ballot_detail, name="ballot"),
+    path("votes/<int:pk>/retenir/", loop_views.ballot_decide, name="ballot_decide"),
+    path("actions/", loop_views.actions_index, name="actions"),
+    path("actions/<int:pk>/", loop_views.action_evaluation, name="evaluation"),
+    path("actions/<int:pk>/mesure/", loop_views.action_measure, name="action_measure"),
 ]

@@ -10,27 +10,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.insights import defaults
-from maillage.planning import selectors, services
+from maillage.planning import loop_views, selectors, services
 from maillage.planning.forms import ChangeForm, ScenarioForm
 from maillage.planning.models import Scenario
-from maillage.territories.selectors import TerritoryRef
 
 
-def _scenario(pk: int) -> Scenario:
-    found = selectors.scenario_get(pk)
+def _scenario(pk: int, request: HttpRequest) -> Scenario:
+    # A draft the viewer may not read is reported as unknown, not as forbidden.
+    found = selectors.scenario_visible(request.user, pk)
     if found is None:
         raise Http404(_("Scénario inconnu."))
     return found
 
 
 def _can_edit(request: HttpRequest, scenario: Scenario) -> bool:
-    return request.user.has_perm("territories.analyse_territory",
-                                 TerritoryRef("region", scenario.region_id))
+    # Analysts of the région and of the scenario's organisation, while it is a draft.
+    return request.user.has_perm("planning.change_scenario", scenario)
 
 
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/index.html", {
-        "scenarios": selectors.scenarios_for(request.GET.get("region") or None),
+        "scenarios": selectors.scenarios_visible(request.user, request.GET.get("region") or None),
         "title": _("Scénarios et implantations")})
 
 
@@ -44,17 +44,18 @@ def _render_scenario(request: HttpRequest, scenario: Scenario, change_form: Chan
         "effects": selectors.scenario_effects(scenario), "layer": layer,
         "can_edit": _can_edit(request, scenario), "change_form": change_form,
         "profession_label": profession.label if profession else scenario.profession,
+        **loop_views.scenario_loop_context(request, scenario),
         "title": scenario.name}, status=status)
 
 
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_scenario(request, _scenario(pk), ChangeForm())
+    return _render_scenario(request, _scenario(pk, request), ChangeForm())
 
 
 def scenario_geojson(request: HttpRequest, pk: int) -> JsonResponse:
     layer = request.GET.get("couche", "difference")
     layer = layer if layer in {"before", "after", "difference"} else "difference"
-    return JsonResponse(selectors.scenario_geojson(_scenario(pk), layer))
+    return JsonResponse(selectors.scenario_geojson(_scenario(pk, request), layer))
 
 
 @login_required
@@ -83,7 +84,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def change_add(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = _scenario(pk)
+    scenario = _scenario(pk, request)
     form = ChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -99,7 +100,7 @@ def change_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_remove(request: HttpRequest, pk: int, change: int) -> HttpResponse:
-    scenario = _scenario(pk)
+    scenario = _scenario(pk, request)
     found = scenario.changes.filter(pk=change).first()
     if found is None:
         raise Http404(_("Changement inconnu."))
@@ -110,7 +111,7 @@ def change_remove(request: HttpRequest, pk: int, change: int) -> HttpResponse:
 @login_required
 @require_POST
 def compute(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = _scenario(pk)
+    scenario = _scenario(pk, request)
     try:
         services.scenario_compute(actor=request.user, scenario=scenario)
     except ValidationError as exc:
@@ -121,14 +122,15 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.scenario_delete(actor=request.user, scenario=_scenario(pk))
+    services.scenario_delete(actor=request.user, scenario=_scenario(pk, request))
     return redirect("planning:index")
 
 
 def compare(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.GET.getlist("s") if v.isdigit()][:10]
-    chosen = [s for s in (selectors.scenario_get(i) for i in ids) if s is not None]
+    chosen = [s for s in (selectors.scenario_visible(request.user, i) for i in ids)
+              if s is not None]
     return render(request, "planning/compare.html", {
-        "all_scenarios": selectors.scenarios_for(None), "selected": ids,
+        "all_scenarios": selectors.scenarios_visible(request.user), "selected": ids,
         "rows": selectors.scenarios_compare(chosen) if chosen else [],
         "title": _("Comparer des scénarios")})

@@ -175,7 +175,7 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
     volunteers = list(
         Volunteer.objects.filter(association_id=association_id, active=True)
         .select_related("home_commune", "user")
-        .prefetch_related("vehicles", "slots", "exceptions").order_by("pk")
+        .prefetch_related("vehicles", "slots", "exceptions", "zone").order_by("pk")
     )
     points: dict[tuple[float, float], int] = {}
     codes: list[str] = []
@@ -206,6 +206,24 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
         locations, codes = (Location("p0", 0.0, 0.0),), [""]
     minutes, km, travel_model = travel_matrices(locations, codes)
 
+    zones = {v.pk: {c.pk for c in v.zone.all()} for v in volunteers}
+    vehicle_ids: dict[int, list[str]] = {}
+    for vid, volunteer, _home, _window in fleet:
+        vehicle_ids.setdefault(volunteer.pk, []).append(vid)
+
+    def excluded_for(leg: Leg) -> frozenset[str]:
+        """Drivers who declined the leg, and those whose zone leaves out the passenger's
+        commune (an empty zone means anywhere); a coordinator's lock overrides both."""
+        declined = {v.pk for v in leg.declined_by.all()}
+        out = set()
+        for volunteer in volunteers:
+            if leg.locked and leg.volunteer_id == volunteer.pk:
+                continue
+            zone = zones[volunteer.pk]
+            if volunteer.pk in declined or (zone and leg.ride.pickup_commune_id not in zone):
+                out.update(vehicle_ids.get(volunteer.pk, ()))
+        return frozenset(out)
+
     requests: list[Request] = []
     by_id: dict[str, Leg] = {}
     for leg, home_point, care_point in ends:
@@ -229,6 +247,7 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
             rid, pickup, drop, pickup_window=pickup_window, drop_window=drop_window,
             seats=ride.seats, wheelchair=ride.wheelchair, pickup_service=boarding,
             drop_service=boarding, max_ride_time=direct + max(20.0, 0.5 * direct),
+            excluded_vehicles=excluded_for(leg),
         ))
 
     vehicles: list[Vehicle] = []
@@ -244,10 +263,11 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
         vehicle_owner[vid] = volunteer
 
     locks: list[Lock] = []
+    excluded = {r.id: r.excluded_vehicles for r in requests}
     for leg in legs:
         if leg.volunteer_id and (leg.locked or leg.answer == Leg.DriverAnswer.ACCEPTED):
             vid = _vehicle_for(leg, vehicles, vehicle_owner, midnight)
-            if vid is not None:
+            if vid is not None and vid not in excluded[str(leg.pk)]:
                 locks.append(Lock(str(leg.pk), vid))
     problem = Problem(locations, minutes, tuple(requests), tuple(vehicles), distance=km,
                       locks=tuple(locks), name=f"association {association_id} {day}")

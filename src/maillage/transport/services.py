@@ -25,6 +25,7 @@ from maillage.engines.routing import (
 )
 from maillage.healthcare.models import Facility, Practitioner
 from maillage.territories.models import Commune
+from maillage.transport import notifications
 from maillage.transport.models import (
     AvailabilityException,
     AvailabilitySlot,
@@ -329,9 +330,13 @@ def ride_request_cancel(*, actor: User, ride: RideRequest) -> RideRequest:
     if ride.legs.filter(picked_up_at__isnull=False).exists():
         raise ValidationError(_("Le transport a commencé : il ne peut plus être annulé."),
                               code="started")
+    drivers = {leg.volunteer.user_id for leg in ride.legs.select_related("volunteer", "plan")
+               if leg.volunteer_id and leg.volunteer.user_id and leg.plan_id
+               and leg.plan.is_visible}
     ride.status = RideRequest.Status.CANCELLED
     ride.cancelled_at = timezone.now()
     ride.save(update_fields=["status", "cancelled_at"])
+    notifications.ride_cancelled(ride, drivers, actor.pk)
     ride.legs.update(volunteer=None, locked=False, pickup_at=None, drop_at=None,
                      answer=Leg.DriverAnswer.PENDING)
     return ride
@@ -419,15 +424,13 @@ def _store(plan: DayPlan, day, result) -> None:
     # stable while we check them, so two associations cannot book the same person at once.
     users = {v.user_id for v in day.vehicles.values() if v.user_id}
     list(Volunteer.objects.select_for_update().filter(user_id__in=users))
+    newly_proposed: list[Leg] = []
     for rid, leg in day.legs.items():
         leg.plan = plan
         route = result.route_of(rid)
-        if route is not None and day.vehicles[route.vehicle_id].pk in {
-                v.pk for v in leg.declined_by.all()}:
-            # The engine cannot forbid one driver for one request: drop the proposal, the
-            # coordinator gives the leg to someone else by hand.
-            route = None
-            unserved[rid] = Unserved(rid, UnservedReason.NO_ROOM, "declined")
+        if rid in unserved and unserved[rid].reason is UnservedReason.EXCLUDED \
+                and list(leg.declined_by.all()):
+            unserved[rid] = Unserved(rid, UnservedReason.EXCLUDED, "declined")
         if route is not None and _busy_elsewhere(day.vehicles[route.vehicle_id],
                                                  day.at(route.stops[0].start),
                                                  day.at(route.stops[-1].start)):
@@ -443,6 +446,7 @@ def _store(plan: DayPlan, day, result) -> None:
             volunteer = day.vehicles[route.vehicle_id]
             if leg.volunteer_id != volunteer.pk:
                 leg.answer = Leg.DriverAnswer.PENDING
+                newly_proposed.append(leg)
             leg.volunteer = volunteer
             stops = [s for s in route.stops if s.request_id == rid]
             leg.pickup_at = day.at(stops[0].start)
@@ -462,6 +466,7 @@ def _store(plan: DayPlan, day, result) -> None:
     # their driver, and requesters and drivers see the new times.
     if plan.published_at is not None:
         _apply_statuses(plan)
+        notifications.legs_proposed(newly_proposed, plan.date)
     plan.state = DayPlan.State.PUBLISHED if plan.published_at else DayPlan.State.DRAFT
     plan.run_token = None
     plan.summary = {
@@ -538,6 +543,11 @@ def day_plan_publish(*, actor: User, plan: DayPlan) -> DayPlan:
     if plan.state not in {DayPlan.State.DRAFT, DayPlan.State.PUBLISHED}:
         raise ValidationError(_("Attendez la fin du calcul pour publier."), code="not_ready")
     _apply_statuses(plan)
+    if plan.published_at is None:
+        notifications.legs_proposed(
+            plan.legs.filter(volunteer__isnull=False, answer=Leg.DriverAnswer.PENDING)
+            .exclude(ride__status=RideRequest.Status.CANCELLED).select_related("volunteer"),
+            plan.date)
     plan.state = DayPlan.State.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["state", "published_at", "updated_at"])
@@ -551,13 +561,16 @@ def _apply_statuses(plan: DayPlan) -> None:
         ride = ride_legs[0].ride
         if ride.status in {RideRequest.Status.CANCELLED, RideRequest.Status.DONE}:
             continue
+        before = ride.status
         if any(leg.volunteer_id is None for leg in ride_legs):
             ride.status = RideRequest.Status.UNSERVED
         elif all(leg.answer == Leg.DriverAnswer.ACCEPTED for leg in ride_legs):
             ride.status = RideRequest.Status.CONFIRMED
         else:
             ride.status = RideRequest.Status.PLANNED
-        ride.save(update_fields=["status"])
+        if ride.status != before:
+            ride.save(update_fields=["status"])
+            notifications.ride_status_changed(ride)
 
 
 # --- drivers -----------------------------------------------------------------------------------
@@ -585,6 +598,7 @@ def leg_respond(*, actor: User, leg: Leg, accept: bool) -> Leg:
         if not ride.legs.exclude(answer=Leg.DriverAnswer.ACCEPTED).exists():
             ride.status = RideRequest.Status.CONFIRMED
             ride.save(update_fields=["status"])
+            notifications.ride_status_changed(ride)
     else:
         leg.declined_by.add(leg.volunteer)
         leg.answer = Leg.DriverAnswer.PENDING
@@ -594,6 +608,7 @@ def leg_respond(*, actor: User, leg: Leg, accept: bool) -> Leg:
         leg.save(update_fields=["answer", "volunteer", "locked", "pickup_at", "drop_at"])
         ride.status = RideRequest.Status.REQUESTED
         ride.save(update_fields=["status"])
+        notifications.leg_declined(leg)
     return leg
 
 

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from maillage.engines.opinion import OpinionParams, VoteMatrix, opinion_map
+from maillage.engines.opinion import OpinionParams, VoteMatrix, bridging_scores, opinion_map
 
 from .conftest import two_camps
 
@@ -150,3 +150,19 @@ def test_a_map_is_a_value_that_cannot_be_changed_by_accident(camps):
         m.labels[0] = 5
     with pytest.raises(dataclasses.FrozenInstanceError):
         m.k = 3
+
+
+def test_an_update_reuses_the_previous_bridging_fit():
+    """After a new batch of votes, the factorisation starts from the previous map's factors:
+    same scores (within the fit's tolerance) in fewer iterations than from a random start."""
+    rng = np.random.default_rng(8)
+    base = two_camps(n_per_camp=60, noise=0.2, seed=3)
+    first = opinion_map(base)
+    values = base.values.copy()
+    new = rng.random(values.shape) < 0.03
+    values[new] = rng.choice([-1.0, 1.0], size=int(new.sum()))
+    more = VoteMatrix(base.participant_ids, base.statement_ids, values)
+    update = opinion_map(more, previous=first)
+    cold = bridging_scores(more, seed=0)
+    np.testing.assert_allclose(update.bridging, cold.scores, atol=1e-5)
+    assert update.bridging_fit.n_iter < cold.n_iter

@@ -62,3 +62,22 @@ def test_degenerate_inputs_give_zero_axes():
     pca = fit_pca(np.array([[1.0]]))
     assert pca.components.shape == (2, 1)
     np.testing.assert_allclose(pca.components[1], 0.0, atol=TOL)
+
+
+def test_large_sparse_conversations_get_the_axes_and_positions_of_the_dense_svd():
+    """Above the size threshold the axes come from the sparse scatter matrix; same maths."""
+    rng = np.random.default_rng(5)
+    n_rows, n_cols = 2_500, 900  # 2.25 M cells: the sparse path
+    values = np.where(
+        rng.random((n_rows, n_cols)) < 0.05, rng.choice([-1.0, 0.0, 1.0], (n_rows, n_cols)), np.nan
+    )
+    pca = fit_pca(values)
+    centred = impute_column_means(values) - column_means(values)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    for i in range(2):
+        np.testing.assert_allclose(np.abs(pca.components[i] @ vt[i]), 1.0, atol=1e-8)
+    np.testing.assert_allclose(pca.explained_variance, s[:2] ** 2 / (n_rows - 1), rtol=1e-9)
+    voted = ~np.isnan(values)
+    dense = np.where(voted, values - pca.center, 0.0) @ pca.components.T
+    dense *= np.sqrt(n_cols / np.maximum(voted.sum(axis=1), 1))[:, None]
+    np.testing.assert_allclose(sparsity_aware_projection(values, pca), dense, atol=1e-10)

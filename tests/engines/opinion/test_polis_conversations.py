@@ -7,9 +7,13 @@ Project." Case studies: https://compdemocracy.org/case-studies/2014-seattle-15-p
 https://compdemocracy.org/case-studies/2017-brexit-consensus.
 
 Measured with seeds 0, 1, 2 (adjusted Rand index against Pol.is's ``group-id``, participants
-grouped by both): Seattle 0.94 / 1.00 / 0.86, Brexit 0.88 / 0.88 / 0.88. Pol.is's own
-k-means starts from its previous run, so its groups depend on the history of updates and
-cannot be matched exactly from the final votes; the floors below leave room for that.
+grouped by both; ``benchmarks/opinion_bench.py --agreement``): Seattle 0.94 / 1.00 / 0.97,
+Brexit 0.88 / 0.88 / 0.88 (6 of 189 participants, all on the boundary between the two groups,
+placed differently). Pol.is's own k-means starts from its previous run, so its groups depend
+on the history of updates and cannot be matched exactly from the final votes: its Brexit
+partition is a worse k-means optimum than ours (within-group inertia 715 against 711), and
+replaying the votes in time windows gives anything from 0.47 to 0.90 depending on the window.
+The issue asks for 0.9 on each conversation; Brexit stays just under it (see the report).
 """
 
 import numpy as np
@@ -22,13 +26,14 @@ from maillage.engines.opinion import (
     read_polis_export,
 )
 from maillage.engines.opinion.polis_export import polis_labels
+from maillage.engines.opinion.repness import group_informed_consensus, group_vote_counts
 
 pytestmark = pytest.mark.mirror
 
 CONVERSATIONS = {
-    # name: (adjusted Rand floor, matched-accuracy floor)
-    "15-per-hour-seattle": (0.80, 0.95),
-    "brexit-consensus": (0.80, 0.95),
+    # name: (adjusted Rand floor, matched-accuracy floor), for every seed tried
+    "15-per-hour-seattle": (0.88, 0.97),
+    "brexit-consensus": (0.87, 0.965),
 }
 
 
@@ -123,3 +128,20 @@ def test_moderated_comments_are_zeroed_as_polis_does(polis_dir):
         group_agreement(zeroed.labels, truth).adjusted_rand
         > group_agreement(dropped.labels, truth).adjusted_rand + 0.2
     )
+
+
+def test_consensus_statements_are_those_of_the_polis_report(conversation, maps):
+    """Pol.is's report lists as consensus the statements with the highest group-informed
+    consensus over *its* groups; computed over ours, the top five are the same statements."""
+    _, export = conversation
+    m = maps[0]
+    theirs = polis_labels(export, m.participant_ids)
+    values = export.votes.canonical().values
+    polis_gic = group_informed_consensus(group_vote_counts(values, theirs, int(theirs.max()) + 1))
+    polis_gic[m.moderated_out] = np.nan
+
+    def top5(scores):
+        order = np.argsort(-np.nan_to_num(scores, nan=-1.0), kind="stable")[:5]
+        return set(m.statement_ids[order].tolist())
+
+    assert top5(m.group_informed_consensus) == top5(polis_gic)

@@ -13,6 +13,7 @@ from maillage.engines.opinion.repness import (
     prop_test,
     repness_stats,
     select_consensus,
+    select_representative,
     two_prop_test,
 )
 
@@ -93,3 +94,56 @@ def test_group_informed_consensus_is_the_product_of_smoothed_agree_rates():
 def test_group_informed_consensus_ranks_the_cross_camp_statement_first(camps):
     m = opinion_map(camps)
     assert m.statement_ids[np.argmax(m.group_informed_consensus)] == CONSENSUS
+
+
+def test_consensus_worked_by_hand():
+    """Ten voters. "care": 8 agree, 1 disagree, 1 pass; "bus": 6 agree, 4 disagree;
+    "close": 9 disagree, 1 agree.
+
+    p = (n + 1) / (N + 2) and z = 2 sqrt(N + 1) ((n + 1) / (N + 1) - 1/2):
+    care agree p = 9/12 = 0.75, z = 2 sqrt(11) (9/11 - 1/2) = 2.111 > 1.2816 → consensus;
+    bus agree p = 7/12, z = 2 sqrt(11) (7/11 - 1/2) = 0.905 < 1.2816 → not significant;
+    close disagree p = 10/12, z = 2 sqrt(11) (10/11 - 1/2) = 2.714 → disagree consensus.
+    """
+    care = [1.0] * 8 + [-1.0, 0.0]
+    bus = [1.0] * 6 + [-1.0] * 4
+    close = [-1.0] * 9 + [1.0]
+    c = select_consensus(np.array([care, bus, close]).T, ["care", "bus", "close"])
+    assert [s.statement_id for s in c.agree] == ["care"]
+    assert [s.statement_id for s in c.disagree] == ["close"]
+    care_stat, close_stat = c.agree[0], c.disagree[0]
+    assert (care_stat.n_success, care_stat.n_trials) == (8, 10)
+    np.testing.assert_allclose(care_stat.p_success, 0.75, atol=TOL)
+    np.testing.assert_allclose(care_stat.p_test, 2 * math.sqrt(11) * (9 / 11 - 0.5), atol=TOL)
+    np.testing.assert_allclose(round(care_stat.p_test, 3), 2.111, atol=TOL)
+    np.testing.assert_allclose(close_stat.p_success, 10 / 12, atol=TOL)
+    np.testing.assert_allclose(round(close_stat.p_test, 3), 2.714, atol=TOL)
+
+
+def test_repness_worked_by_hand():
+    """Two groups of ten saw statement "clinic": group 0 has 9 agrees, group 1 has 1 agree
+    and 8 disagrees.
+
+    For group 0: pa = (9+1)/(10+2) = 5/6; the rest's rate is (1+1)/(10+2) = 1/6, so
+    ra = 5; pat = 2 sqrt(11) (10/11 - 1/2) = 2.714; rat is the two-proportion z of
+    10/11 against 2/11, pooled rate 12/22, over 11 pseudo-trials each. Both exceed
+    1.2816: "clinic" represents group 0 as an agree. For group 1 it is a disagree:
+    pd = (8+1)/12 = 3/4, rd = (3/4)/(1/12) = 9.
+    """
+    counts = VoteCounts(
+        agree=np.array([[9], [1]]), disagree=np.array([[0], [8]]), seen=np.array([[10], [10]])
+    )
+    stats = repness_stats(counts)
+    reps = select_representative(stats, ["clinic"])
+    g0, g1 = reps[0][0], reps[1][0]
+    assert (g0.statement_id, g0.repful_for, g0.n_success, g0.n_trials) == ("clinic", "agree", 9, 10)
+    np.testing.assert_allclose(g0.p_success, 5 / 6, atol=TOL)
+    np.testing.assert_allclose(g0.repness, 5.0, atol=TOL)
+    np.testing.assert_allclose(g0.p_test, 2 * math.sqrt(11) * (10 / 11 - 0.5), atol=TOL)
+    s1, s2, pooled = 10 / 11, 2 / 11, 12 / 22
+    z = (s1 - s2) / math.sqrt(pooled * (1 - pooled) * (1 / 11 + 1 / 11))
+    np.testing.assert_allclose(g0.repness_test, z, atol=TOL)
+    assert g0.repness_test > Z_90 and g0.p_test > Z_90
+    assert g1.repful_for == "disagree" and g1.n_success == 8
+    np.testing.assert_allclose(g1.p_success, 3 / 4, atol=TOL)
+    np.testing.assert_allclose(g1.repness, (3 / 4) / (1 / 12), atol=TOL)

@@ -77,3 +77,21 @@ def test_routing_follows_the_engine_priorities_stored_with_the_map(conversation,
         again = opinion.next_statement(viewer=people["resident"], conversation=conversation)
     assert first.statement == again.statement  # deterministic for a person and progress
     assert first.remaining == conversation.statements.count()
+
+
+def test_the_report_pdf_holds_the_groups_their_statements_and_the_consensus(conversation,
+                                                                           planted):
+    import matplotlib
+
+    from maillage.participation.opinion_report import report_pdf
+    from tests.mobilization.pdf_text import pdf_text
+
+    snapshot = opinion.opinion_map_compute(conversation)
+    with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
+        text = pdf_text(report_pdf(conversation, snapshot.summary, snapshot.computed_at))
+    assert "24 participants" in text and "2 groupes" in text
+    # (The dash and bullets are drawn as glyph codes, not text.)
+    assert "Groupe A" in text and "Groupe B" in text and text.count("12 personnes") == 2
+    assert "Consensus (d'accord dans tous les groupes)" in text
+    assert COMMON in text
+    assert "pas d'accord : Division" in text  # what characterises each group

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,18 +30,49 @@ class Message(models.Model):
         return f"{self.author} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
-def document_storage():
-    """The `coordination` storage when one is configured (STORAGES), else the default one.
+def _document_storage_resolve():
+    from pathlib import Path
 
-    Either way the files are never under a URL the web server serves: they leave only through
-    the document view, after the permission check.
-    """
-    from django.core.files.storage import InvalidStorageError, default_storage, storages
+    from django.core.files.storage import (
+        FileSystemStorage,
+        InvalidStorageError,
+        default_storage,
+        storages,
+    )
 
     try:
         return storages["coordination"]
     except InvalidStorageError:
-        return default_storage
+        pass
+    if isinstance(default_storage, FileSystemStorage):
+        root = getattr(settings, "VAR_DIR", None) or Path(settings.MEDIA_ROOT).parent
+        return FileSystemStorage(location=Path(root) / "private")
+    return default_storage
+
+
+class _DocumentStorage(LazyObject):
+    def _setup(self) -> None:
+        self._wrapped = _document_storage_resolve()
+
+
+_document_storage = _DocumentStorage()
+
+
+@receiver(setting_changed)
+def _document_storage_reset(*, setting: str, **kwargs: object) -> None:
+    if setting in ("STORAGES", "MEDIA_ROOT", "VAR_DIR"):
+        _document_storage._wrapped = empty
+
+
+def document_storage():
+    """The `coordination` storage when one is configured (STORAGES), else a private folder.
+
+    Files are never under a URL the web server serves: when the default storage is the
+    file system (MEDIA_ROOT, which a front server may publish), documents go to a sibling
+    `private/` folder instead. They leave only through the document view, after the check.
+    The storage is resolved lazily, when a file is first stored, not when models load.
+    """
+    return _document_storage
 
 
 def _document_path(instance: Document, filename: str) -> str:

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.accounts.models import Organisation, User
+from maillage.accounts.models import PROFESSIONAL_ROLES, Organisation, RoleAssignment, User
 from maillage.coordination.audit import Action, access_record
 from maillage.coordination.models import (
     ActivityCondition,
@@ -127,6 +127,12 @@ def care_team_add(*, actor: User, pathway: Pathway, user: User, profession: str,
         raise ValidationError({"user": _(
             "Cette personne n'est pas un·e professionnel·le inscrit·e dans le réseau de la "
             "coopération.")})
+    if not RoleAssignment.objects.filter(user=user, role__in=PROFESSIONAL_ROLES).exists():
+        # Professional roles must use two-factor authentication; a plain account must not
+        # reach a patient's data through a care team.
+        raise ValidationError({"user": _(
+            "Ce compte n'a pas de rôle de professionnel·le (qui impose l'authentification à "
+            "deux facteurs) : il ne peut pas rejoindre une équipe de soins.")})
     if is_referring_doctor and profession != "generaliste":
         raise ValidationError({"is_referring_doctor": _(
             "Le médecin traitant est un médecin généraliste.")})

@@ -21,6 +21,14 @@ if it does not finish within ``time_limit`` the greedy keeps its own bound (cove
 reports NaN (lifted population). Measured on all 34,874 communes with coordinates
 (candidates = communes, T = 15 min, k = 100, great-circle defaults): greedy 0.1 s,
 submodular bound gap 23 %, LP bound (45 s) gap 1.3 %.
+
+For the lifted population, the greedy is followed by 1-swaps to a local optimum, and
+``refine_seconds`` > 0 then runs the exact MIP for that long: its incumbent replaces the
+greedy's when better and its dual bound (much tighter than the LP's on this threshold
+objective) gives the gap. The MIP drops the demand points that even their k best candidates
+together cannot lift (z = 0 at every solution). Measured on Occitanie (4,446 candidate
+communes + 40 km halo, SIRENE 2019 GPs, k = 5, 2 FTE per site; benchmarks/planning_bench.py):
+greedy + LP 0.5 s, gap 46 %; with 20 s of MIP, 21 s, gap 15 %.
 """
 
 from __future__ import annotations
@@ -275,6 +283,55 @@ def maximal_covering(
     return SitingResult(chosen, obj, bound, _gap(obj, bound), "greedy", mask)
 
 
+def _top_k_row_sums(a: sp.csr_matrix, k: int) -> FloatArray:
+    """Per row, the sum of its k largest (non-negative) entries."""
+    counts = np.diff(a.indptr)
+    row = np.repeat(np.arange(a.shape[0]), counts)
+    order = np.lexsort((-a.data, row))  # by row, then decreasing value
+    rank = np.arange(order.size) - np.repeat(a.indptr[:-1], counts)
+    keep = rank < k
+    return np.bincount(row[order][keep], weights=a.data[order][keep], minlength=a.shape[0])
+
+
+def _swap_search(
+    g: sp.csc_matrix,
+    col_of: IntArray,
+    pop: FloatArray,
+    under: npt.NDArray[np.bool_],
+    current: FloatArray,
+    chosen: list[int],
+    available: npt.NDArray[np.bool_],
+    threshold: float,
+    max_passes: int = 20,
+) -> None:
+    """Improve a greedy answer by 1-swaps (in place): take a chosen site out, put the best
+    candidate in, keep the swap when the population lifted grows; stop at a local optimum."""
+    rows = g.indices
+    for _ in range(max_passes):
+        improved = False
+        for position in range(len(chosen)):
+            j = chosen[position]
+            seg = slice(g.indptr[j], g.indptr[j + 1])
+            without = current.copy()
+            without[g.indices[seg]] -= g.data[seg]
+            kept = float(pop[under & (without >= threshold)].sum())
+            now = float(pop[under & (current >= threshold)].sum())
+            below = without[rows] < threshold
+            lifts = below & (without[rows] + g.data >= threshold)
+            score = np.bincount(col_of, weights=pop[rows] * lifts, minlength=g.shape[1])
+            score[~available] = -1.0
+            c = int(np.argmax(score))
+            if c != j and kept + score[c] > now * (1 + 1e-12) + 1e-9:
+                available[j], available[c] = True, False
+                chosen[position] = c
+                seg_c = slice(g.indptr[c], g.indptr[c + 1])
+                without[g.indices[seg_c]] += g.data[seg_c]
+                current[:] = without
+                improved = True
+        if not improved:
+            return
+
+
 def lifted_population_gains(
     model: CatchmentModel, candidates: TravelTimeMatrix, decay: Decay, site_supply: float
 ) -> sp.csc_matrix:
@@ -299,6 +356,7 @@ def maximal_lifted_population(
     method: Method = "auto",
     lp_bound: bool = True,
     time_limit: float = 60.0,
+    refine_seconds: float = 0.0,
 ) -> SitingResult:
     """Choose ``k`` candidates, each adding ``site_supply``, to lift the most people to
     accessibility ≥ ``threshold`` (default 2.5 C/an/hab, the DREES priority-zone bound).
@@ -316,6 +374,10 @@ def maximal_lifted_population(
     population
         Population counted as lifted: DREES counts *non-standardised* population under a
         threshold; defaults to ``model.demand``.
+    refine_seconds
+        Greedy only: then run the exact MIP for at most this many seconds; its incumbent
+        replaces the greedy's when better (method ``"greedy+mip"``) and its dual bound
+        tightens the LP bound. 0 (default) skips it.
 
     Examples
     --------
@@ -350,7 +412,11 @@ def maximal_lifted_population(
         return under & (after >= threshold)
 
     g_csr = g.tocsr()
-    useful = np.flatnonzero(under & (pop > 0) & (np.diff(g_csr.indptr) > 0))
+    # a point that even its k best candidates together cannot lift has z = 0 at every
+    # solution: dropping it keeps the MIP exact and makes it much smaller
+    useful = np.flatnonzero(
+        under & (pop > 0) & (_top_k_row_sums(g_csr, k) >= need * (1 - 1e-12))
+    )
     nu = useful.size
 
     def model() -> tuple[FloatArray, sp.csr_matrix, FloatArray, FloatArray, FloatArray]:
@@ -375,7 +441,7 @@ def maximal_lifted_population(
         raise AccessInputError(f"unknown method {method!r}", field="method")
 
     # plain greedy (the objective is a threshold count, not submodular): each round scores
-    # every candidate in one pass over the non-zeros of G
+    # every candidate in one pass over the non-zeros of G; then 1-swaps to a local optimum
     current = base.copy()
     chosen_list: list[int] = []
     available = np.ones(m, dtype=bool)
@@ -397,10 +463,12 @@ def maximal_lifted_population(
         available[j] = False
         seg = slice(g.indptr[j], g.indptr[j + 1])
         current[g.indices[seg]] += g.data[seg]
+    _swap_search(g, col_of, pop, under, current, chosen_list, available, threshold)
     chosen = np.asarray(chosen_list, dtype=np.int64)
     mask = lifted(chosen)
     obj = float(pop[mask].sum())
     bound = float("nan")
+    used = "greedy"
     if lp_bound and nu > 0:
         c, a, lb, ub, _ = model()
         lp = _lp_bound(c, a, lb, ub, time_limit)
@@ -408,4 +476,17 @@ def maximal_lifted_population(
             bound = max(-lp, obj)
     elif nu == 0:
         bound = obj
-    return SitingResult(chosen, obj, bound, _gap(obj, bound), "greedy", mask)
+    proven = bool(np.isfinite(bound) and obj >= bound * (1 - 1e-9))
+    if refine_seconds > 0 and nu > 0 and not proven:
+        try:
+            x, neg_bound = _solve_mip(*model(), refine_seconds)
+        except AccessError as exc:  # no incumbent within the time: keep the greedy
+            logger.warning("MIP refinement gave no solution: %s", exc)
+        else:
+            bound = min(bound, -neg_bound) if np.isfinite(bound) else -neg_bound
+            candidate = np.sort(np.argsort(-x[:m], kind="stable")[:k]).astype(np.int64)
+            cmask = lifted(candidate)
+            if float(pop[cmask].sum()) > obj:
+                chosen, mask, obj, used = candidate, cmask, float(pop[cmask].sum()), "greedy+mip"
+            bound = max(bound, obj)
+    return SitingResult(chosen, obj, bound, _gap(obj, bound), used, mask)

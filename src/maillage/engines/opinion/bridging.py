@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 
+# Past steps kept by the Anderson acceleration of the fit.
+_ANDERSON_MEMORY = 5
+
 
 @dataclass(frozen=True)
 class BridgingParams:
@@ -112,9 +115,11 @@ def ratings_from_votes(values: FloatArray, pass_value: float | None = None) -> F
     >>> ratings_from_votes(np.array([1.0, -1.0, 0.0, np.nan]))
     array([ 1.,  0., nan, nan])
     """
-    ratings = np.where(values == 1, 1.0, np.where(values == -1, 0.0, np.nan))
+    ratings = np.full(np.shape(values), np.nan)
+    ratings[values == 1] = 1.0
+    ratings[values == -1] = 0.0
     if pass_value is not None:
-        ratings = np.where(values == 0, pass_value, ratings)
+        ratings[values == 0] = pass_value
     return ratings
 
 
@@ -165,21 +170,31 @@ def _ridge2_sparse(
 
 
 def fit_bridging(
-    ratings: FloatArray, *, seed: int = 0, params: BridgingParams | None = None
+    ratings: FloatArray,
+    *,
+    seed: int = 0,
+    params: BridgingParams | None = None,
+    start: tuple[FloatArray, ...] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, int, bool]:
     """Fit ``r ≈ μ + b_u + b_i + f_u f_i`` on a ratings matrix with NaN for missing.
 
     Returns ``(b_u, f_u, b_i, f_i, μ, n_iter, converged)``. Rows or columns without ratings
-    get NaN parameters.
+    get NaN parameters. ``start`` gives starting factors ``(f_u, f_i)``, optionally followed
+    by intercepts ``(b_u, b_i)`` (NaN entries take the seeded random start, or 0 for an
+    intercept): the previous fit of a conversation reaches the same optimum in fewer
+    iterations.
     """
     params = params or BridgingParams()
-    observed = ~np.isnan(ratings)
-    rows = observed.any(axis=1)
-    cols = observed.any(axis=0)
-    r = np.where(observed, ratings, 0.0)[np.ix_(rows, cols)]
-    m = observed[np.ix_(rows, cols)].astype(np.float64)
-    n_u, n_i = m.shape
-    n_obs = m.sum()
+    obs_r, obs_c = np.nonzero(~np.isnan(ratings))
+    rows = np.zeros(ratings.shape[0], dtype=bool)
+    cols = np.zeros(ratings.shape[1], dtype=bool)
+    rows[obs_r] = True
+    cols[obs_c] = True
+    # Renumber the rated rows and columns 0..n-1 (those without ratings are left out).
+    row_pos = np.cumsum(rows) - 1
+    col_pos = np.cumsum(cols) - 1
+    n_u, n_i = int(rows.sum()), int(cols.sum())
+    n_obs = float(obs_r.size)
     bu_full = np.full(ratings.shape[0], np.nan)
     fu_full = np.full(ratings.shape[0], np.nan)
     bi_full = np.full(ratings.shape[1], np.nan)
@@ -198,30 +213,73 @@ def fit_bridging(
     rng = np.random.default_rng(seed)
     fu = rng.normal(0.0, params.init_scale, n_u)
     fi = rng.normal(0.0, params.init_scale, n_i)
+    if start is not None:
+        su, si = start[0][rows], start[1][cols]
+        fu = np.where(np.isfinite(su), su, fu)
+        fi = np.where(np.isfinite(si), si, fi)
     bu = np.zeros(n_u)
     bi = np.zeros(n_i)
-    mu = float((r * m).sum() / (n_obs + lam_g))
+    if start is not None and len(start) == 4:
+        bu = np.nan_to_num(np.asarray(start[2], dtype=np.float64)[rows], nan=0.0)
+        bi = np.nan_to_num(np.asarray(start[3], dtype=np.float64)[cols], nan=0.0)
+    rated = ratings[obs_r, obs_c]
+    mu = float(rated.sum() / (n_obs + lam_g))
     converged = False
     n_iter = 0
     # Sparse sufficient statistics: every update below is the dense formula rewritten with
     # sums over the observed ratings only (O(ratings) per iteration instead of O(n_u × n_i)).
-    ms = sparse.csr_matrix(m)
+    ij = (row_pos[obs_r], col_pos[obs_c])
+    ms = sparse.csr_matrix((np.ones(obs_r.size), ij), shape=(n_u, n_i))
     mst = ms.T.tocsr()
-    rs = sparse.csr_matrix(r * m)
+    rs = sparse.csr_matrix((rated, ij), shape=(n_u, n_i))
+    rs.eliminate_zeros()
     rst = rs.T.tocsr()
     n_row = np.asarray(ms.sum(axis=1)).ravel()
     n_col = np.asarray(ms.sum(axis=0)).ravel()
     r_row = np.asarray(rs.sum(axis=1)).ravel()
     r_col = np.asarray(rs.sum(axis=0)).ravel()
     r_total = float(r_row.sum())
-    for n_iter in range(1, params.max_iter + 1):  # noqa: B007 - n_iter is reported
-        old = np.concatenate([bu, fu, bi, fi, [mu]])
+
+    def sweep(x: FloatArray) -> FloatArray:
+        """One alternating-least-squares pass: participants, then statements, then μ."""
+        bi, fi, mu = x[2 * n_u : 2 * n_u + n_i], x[2 * n_u + n_i : -1], x[-1]
         bu, fu, _ = _ridge2_sparse(ms, rs, n_row, r_row, mu, bi, fi, lam_ub, lam_uf)
         bi, fi, mst_fu = _ridge2_sparse(mst, rst, n_col, r_col, mu, bu, fu, lam_ib, lam_if)
-        mu = float((r_total - bu @ n_row - bi @ n_col - fi @ mst_fu) / (n_obs + lam_g))
-        if np.max(np.abs(np.concatenate([bu, fu, bi, fi, [mu]]) - old)) < params.tol:
+        mu = (r_total - bu @ n_row - bi @ n_col - fi @ mst_fu) / (n_obs + lam_g)
+        return np.concatenate([bu, fu, bi, fi, [mu]])
+
+    # Alternating least squares converges linearly and slowly in its tail (the intercepts
+    # and μ trade off against each other). Anderson acceleration (Walker & Ni 2011) on the
+    # sweep extrapolates from the last few steps; the stopping rule is unchanged (a plain
+    # sweep moves no parameter by more than ``tol``), so the fixed point is the same.
+    x = np.concatenate([bu, fu, bi, fi, [mu]])
+    past_g: list[FloatArray] = []
+    past_f: list[FloatArray] = []
+    last_norm = np.inf
+    for n_iter in range(1, params.max_iter + 1):  # noqa: B007 - n_iter is reported
+        g = sweep(x)
+        f = g - x
+        if np.max(np.abs(f)) < params.tol:
+            x = g
             converged = True
             break
+        norm = float(np.linalg.norm(f))
+        if norm > last_norm:  # the extrapolation went astray: restart from g
+            past_g, past_f = [], []
+        last_norm = norm
+        past_g.append(g)
+        past_f.append(f)
+        del past_g[: -_ANDERSON_MEMORY - 1], past_f[: -_ANDERSON_MEMORY - 1]
+        x = g
+        if len(past_f) > 1:
+            d_f = np.diff(np.array(past_f), axis=0).T
+            d_g = np.diff(np.array(past_g), axis=0).T
+            gamma = np.linalg.lstsq(d_f, f, rcond=None)[0]
+            step = g - d_g @ gamma
+            if np.isfinite(step).all():
+                x = step
+    bu, fu = x[:n_u], x[n_u : 2 * n_u]
+    bi, fi, mu = x[2 * n_u : 2 * n_u + n_i], x[2 * n_u + n_i : -1], float(x[-1])
     if not converged:
         logger.warning("bridging factorisation stopped after %d iterations", n_iter)
     # The factor's sign is arbitrary; orient it so that most participants sit on the positive
@@ -233,7 +291,11 @@ def fit_bridging(
 
 
 def bridging_scores(
-    votes: VoteMatrix, seed: int = 0, params: BridgingParams | None = None
+    votes: VoteMatrix,
+    seed: int = 0,
+    params: BridgingParams | None = None,
+    *,
+    start: tuple[FloatArray, ...] | None = None,
 ) -> BridgingResult:
     """Bridging score of each statement: its intercept in a one-factor matrix factorisation.
 
@@ -248,6 +310,9 @@ def bridging_scores(
         Seed of the random start of the factors; the same votes and seed give the same result.
     params
         Regularisation and stopping settings.
+    start
+        Starting factors ``(f_u, f_i)``, optionally intercepts ``(b_u, b_i)``, following
+        ``votes``'s rows and columns (NaN where unknown); see :func:`fit_bridging`.
 
     Examples
     --------
@@ -262,7 +327,9 @@ def bridging_scores(
     """
     params = params or BridgingParams()
     ratings = ratings_from_votes(votes.values, params.pass_value)
-    bu, fu, bi, fi, mu, n_iter, converged = fit_bridging(ratings, seed=seed, params=params)
+    bu, fu, bi, fi, mu, n_iter, converged = fit_bridging(
+        ratings, seed=seed, params=params, start=start
+    )
     return BridgingResult(
         statement_ids=votes.statement_ids,
         scores=bi,

@@ -300,8 +300,18 @@ def opinion_map(
     counts = group_vote_counts(raw, labels, n_slots)
     gic = group_informed_consensus(_only(counts, group_ids)) if k else np.full(n_s, np.nan)
     gic[mod_out] = np.nan
+    kept = votes if not mod_out.any() else votes.take(columns=~mod_out)
     bridging = bridging_scores(
-        votes.take(columns=~mod_out), seed=params.seed, params=params.bridging
+        kept,
+        seed=params.seed,
+        params=params.bridging,
+        start=_bridging_start(
+            kept,
+            previous,
+            coordinates[:, 0],
+            pca.components[0][~mod_out],
+            params.bridging.init_scale,
+        ),
     )
     bridging_full = np.full(n_s, np.nan)
     bridging_full[~mod_out] = bridging.scores
@@ -338,6 +348,44 @@ def opinion_map(
         pca=pca,
         bridging_fit=bridging,
         seed=params.seed,
+    )
+
+
+def _bridging_start(
+    votes: VoteMatrix,
+    previous: OpinionMap | None,
+    first_axis: FloatArray,
+    loadings: FloatArray,
+    scale: float,
+) -> tuple[FloatArray, ...]:
+    """Starting point of the bridging fit: the previous map's parameters where it has them
+    (an update after a batch of votes starts next to its optimum), else the first principal
+    axis (the factor ends up along the main divide), rescaled to the size of a random start.
+    Either way the fit reaches the same optimum.
+    """
+
+    def scaled(x: FloatArray) -> FloatArray:
+        spread = float(np.nanstd(x)) if x.size else 0.0
+        return x * (scale / spread) if spread > 0 else np.full(x.shape, np.nan)
+
+    fu, fi = scaled(first_axis), scaled(loadings)
+    if previous is None:
+        return fu, fi
+    fit = previous.bridging_fit
+
+    def carried(ids: np.ndarray, old_ids: np.ndarray, old: FloatArray, default: FloatArray):
+        lookup = dict(zip(old_ids.tolist(), old.tolist(), strict=True))
+        return np.array(
+            [lookup.get(i, d) for i, d in zip(ids.tolist(), default.tolist(), strict=True)]
+        )
+
+    p_ids, s_ids = votes.participant_ids, votes.statement_ids
+    nan_u, nan_i = np.full(p_ids.size, np.nan), np.full(s_ids.size, np.nan)
+    return (
+        carried(p_ids, fit.participant_ids, fit.participant_factors, fu),
+        carried(s_ids, fit.statement_ids, fit.statement_factors, fi),
+        carried(p_ids, fit.participant_ids, fit.participant_intercepts, nan_u),
+        carried(s_ids, fit.statement_ids, fit.scores, nan_i),
     )
 
 

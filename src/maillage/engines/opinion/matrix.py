@@ -155,8 +155,12 @@ class VoteMatrix:
         )
 
     def canonical(self) -> VoteMatrix:
-        """The same votes with rows and columns sorted by id."""
-        return self.take(canonical_order(self.participant_ids), canonical_order(self.statement_ids))
+        """The same votes with rows and columns sorted by id (itself when already sorted)."""
+        rows = canonical_order(self.participant_ids)
+        cols = canonical_order(self.statement_ids)
+        if (rows == np.arange(rows.size)).all() and (cols == np.arange(cols.size)).all():
+            return self  # immutable, so sharing is safe and spares a copy of every vote
+        return self.take(rows, cols)
 
 
 def _native(ids: np.ndarray) -> np.ndarray:

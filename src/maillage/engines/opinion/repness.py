@@ -19,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,7 +72,8 @@ def two_prop_test(
 
 def p_value(z: npt.ArrayLike) -> FloatArray:
     """One-sided p-value of a z statistic (upper tail)."""
-    return norm.sf(np.asarray(z, dtype=np.float64))
+    # ndtr(-z) is what norm.sf computes, without scipy.stats's per-call overhead.
+    return special.ndtr(-np.asarray(z, dtype=np.float64))
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,18 +97,22 @@ def group_vote_counts(
     >>> c.agree.tolist(), c.disagree.tolist(), c.seen.tolist()
     ([[1, 0], [1, 1]], [[1, 0], [0, 0]], [[2, 1], [1, 1]])
     """
-    onehot = np.zeros((n_groups, values.shape[0]))
-    rows = np.flatnonzero(labels >= 0)
-    onehot[labels[rows], rows] = 1.0
+    n_statements = values.shape[1]
+    # Tally the votes cast only (a large conversation is ~5 % votes): one bincount per kind
+    # over (group, statement) cells; integer counts, so the result is exact.
+    rows, cols = np.nonzero(~np.isnan(values))
+    group = labels[rows]
+    keep = group >= 0
+    rows, cols, group = rows[keep], cols[keep], group[keep]
+    cast = values[rows, cols]
+    cell = group * n_statements + cols
+    size = n_groups * n_statements
 
-    def count(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-        return np.rint(onehot @ mask.astype(np.float64)).astype(np.int64)
+    def count(mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
+        picked = cell if mask is None else cell[mask]
+        return np.bincount(picked, minlength=size).astype(np.int64).reshape(n_groups, n_statements)
 
-    return VoteCounts(
-        agree=count(values == 1),
-        disagree=count(values == -1),
-        seen=count(~np.isnan(values)),
-    )
+    return VoteCounts(agree=count(cast == 1), disagree=count(cast == -1), seen=count(None))
 
 
 @dataclass(frozen=True)

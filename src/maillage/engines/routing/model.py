@@ -76,6 +76,9 @@ class Request:
     max_ride_time
         Upper bound on B(drop) - (B(pickup) + pickup_service), where B is the
         start of service; ``None`` means unbounded.
+    excluded_vehicles
+        Ids of vehicles that must not serve this request (a driver who declined
+        it, a driver whose zone does not cover the passenger's commune).
     """
 
     id: str
@@ -88,10 +91,12 @@ class Request:
     pickup_service: float = 0.0
     drop_service: float = 0.0
     max_ride_time: float | None = None
+    excluded_vehicles: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pickup_window", _as_window(self.pickup_window))
         object.__setattr__(self, "drop_window", _as_window(self.drop_window))
+        object.__setattr__(self, "excluded_vehicles", frozenset(self.excluded_vehicles))
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,7 @@ class UnservedReason(enum.StrEnum):
     """Why a request is not in the plan."""
 
     NO_VEHICLE = "no_vehicle"  # the problem has no vehicle at all
+    EXCLUDED = "excluded"  # every vehicle is excluded for it (declined, outside their zone)
     WHEELCHAIR = "wheelchair"  # no vehicle has a wheelchair place
     CAPACITY = "capacity"  # needs more places than any suitable vehicle has
     MAX_RIDE_TIME = "max_ride_time"  # the direct trip already exceeds it
@@ -428,4 +434,6 @@ def _validate(problem: Problem) -> None:
             raise ValueError(f"lock of {lock.request_id!r} on unknown vehicle {lock.vehicle_id!r}")
         if lock.request_id in locked:
             raise ValueError(f"request {lock.request_id!r} locked twice")
+        if lock.vehicle_id in problem.request(lock.request_id).excluded_vehicles:
+            raise ValueError(f"request {lock.request_id!r} locked on an excluded vehicle")
         locked.add(lock.request_id)

@@ -168,11 +168,15 @@ def _servable_by(
             return [locked_on], None
         return [], Unserved(r.id, UnservedReason.LOCK_INFEASIBLE, f"vehicle {v.id!r}: {why}")
 
-    fits = [k for k, v in enumerate(problem.vehicles) if _unfit(problem, v, r) is None]
+    fits = [k for k, v in enumerate(problem.vehicles)
+            if v.id not in r.excluded_vehicles and _unfit(problem, v, r) is None]
     if fits:
         return fits, None
     if not problem.vehicles:
         return [], Unserved(r.id, UnservedReason.NO_VEHICLE, "no driver is available")
+    if all(v.id in r.excluded_vehicles for v in problem.vehicles):
+        detail = "every available driver is excluded (declined it, or outside their zone)"
+        return [], Unserved(r.id, UnservedReason.EXCLUDED, detail)
     if r.wheelchair and not any(v.wheelchair_places for v in problem.vehicles):
         return [], Unserved(r.id, UnservedReason.WHEELCHAIR, "no vehicle has a wheelchair place")
     suitable = [v for v in problem.vehicles if v.wheelchair_places or not r.wheelchair]

@@ -151,6 +151,8 @@ def _check_route(
             chairs += int(r.wheelchair)
             if r.wheelchair and v.wheelchair_places < 1:
                 errors.append(f"{at}: needs a wheelchair place, vehicle has none")
+            if v.id in r.excluded_vehicles:
+                errors.append(f"{at}: vehicle {v.id!r} is excluded for this request")
         elif r is not None and stop.kind is StopKind.DROP:
             if r.id not in picked_at:
                 errors.append(f"{at}: dropped before being picked up on this vehicle")

@@ -21,7 +21,11 @@ from maillage.participation.models import (
     PriorityVote,
 )
 from maillage.participation.phases import phase_state
-from maillage.participation.priority_results import next_pair, priority_results
+from maillage.participation.priority_results import (
+    next_pair,
+    priority_record,
+    priority_results,
+)
 
 # Priority votes -------------------------------------------------------------------------------
 
@@ -90,6 +94,16 @@ def create_priority(request: HttpRequest, pk: int, payload: PriorityVoteIn):
     return Status(201, _priority_out(request, _priority(request, vote.pk)))
 
 
+@router.get("/processes/{pk}/priorities", summary="Votes de priorités d'une concertation")
+def list_priorities(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    process = _process(request, pk)
+    state = phase_state(process)
+    return [{"id": v.pk, "kind": v.kind, "title": v.title, "is_demo": v.is_demo,
+             "phase": _phase_out(v.phase, state.status_of(v.phase)),
+             "open": state.active is not None and state.active.pk == v.phase_id}
+            for v in process.priority_votes.select_related("phase").order_by("pk")]
+
+
 @router.get("/priorities/{pk}", summary="Un vote de priorités (et la paire suivante à comparer)")
 def get_priority(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _priority_out(request, _priority(request, pk))
@@ -132,6 +146,12 @@ def priority_results_api(request: HttpRequest, pk: int) -> dict[str, Any]:
             "options": [{"id": r.option.pk, "label": r.option.label, "value": r.value,
                          "low": r.low, "high": r.high, "comparisons": r.comparisons,
                          "eliminated_in_round": r.eliminated_in_round} for r in result.rows]}
+
+
+@router.get("/priorities/{pk}/record",
+            summary="Comparaisons ou bulletins enregistrés, sans votant, pour recompter")
+def priority_record_api(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return priority_record(_priority(request, pk))
 
 
 # Actions --------------------------------------------------------------------------------------
@@ -369,3 +389,22 @@ def notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, 
 @router.post("/notifications/read", auth=django_auth, summary="Tout marquer comme lu")
 def notifications_read(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.notifications_mark_read(actor=request.user)}
+
+
+class NotificationSettingsIn(Schema):
+    email: str
+
+
+@router.get("/notifications/settings", auth=django_auth,
+            summary="Mes réglages d'e-mail (never, immediate, daily)")
+def notification_settings(request: HttpRequest) -> dict[str, str]:
+    return {"email": selectors.notification_email_frequency(user=request.user)}
+
+
+@router.put("/notifications/settings", response={200: dict, 400: ErrorOut}, auth=django_auth,
+            summary="Recevoir les nouvelles par e-mail : jamais, à chaque fois, ou un résumé "
+                    "quotidien")
+@field_errors
+def notification_settings_put(request: HttpRequest, payload: NotificationSettingsIn):
+    found = services.notification_settings_update(actor=request.user, email=payload.email)
+    return {"email": found.email}

@@ -133,6 +133,23 @@ def get_process(request: HttpRequest, pk: int):
     return _process_out(_process(request, pk))
 
 
+class ProcessPatchIn(Schema):
+    title: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    organiser_name: str | None = None
+    is_published: bool | None = None
+
+
+@router.patch("/processes/{pk}", response={200: ProcessOut, 400: ErrorOut}, auth=django_auth,
+              summary="Modifier ou publier / dépublier une concertation (organisateurs)")
+@field_errors
+def update_process(request: HttpRequest, pk: int, payload: ProcessPatchIn):
+    changes = payload.dict(exclude_unset=True)
+    services.process_update(actor=request.user, process=_process(request, pk), **changes)
+    return _process_out(_process(request, pk))
+
+
 @router.post("/processes/{pk}/phases", response={201: PhaseOut, 400: ErrorOut},
              auth=django_auth, summary="Ajouter une phase (sans chevauchement)")
 @field_errors
@@ -351,6 +368,17 @@ def create_consultation(request: HttpRequest, pk: int, payload: ConsultationIn):
     return Status(201, _consultation_out(request, _consultation(request, created.pk)))
 
 
+@router.get("/processes/{pk}/consultations", summary="Questionnaires d'une concertation")
+def list_consultations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    process = _process(request, pk)
+    state = phase_state(process)
+    return [{"id": c.pk, "title": c.title, "anonymous": c.anonymous,
+             "results_public": c.results_public, "is_demo": c.is_demo,
+             "phase": _phase_out(c.phase, state.status_of(c.phase)),
+             "open": state.active is not None and state.active.pk == c.phase_id}
+            for c in process.consultations.select_related("phase").order_by("pk")]
+
+
 @router.get("/consultations/{pk}", summary="Un questionnaire et ses questions")
 def get_consultation(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _consultation_out(request, _consultation(request, pk))
@@ -385,11 +413,31 @@ def results(request: HttpRequest, pk: int) -> dict[str, Any]:
         for r in per_question]}
 
 
-@router.get("/consultations/{pk}/results.csv", summary="Réponses en CSV (sans identité)")
+@router.get("/consultations/{pk}/results.csv",
+            summary="Réponses en CSV (qui a répondu : seulement pour les organisateurs d'un "
+                    "questionnaire nominatif)")
 def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     _results_allowed(request, consultation)
-    return HttpResponse(consultation_results.consultation_csv(consultation),
-                        content_type="text/csv; charset=utf-8")
+    named = request.user.has_perm("participation.view_consultation_respondents", consultation)
+    return HttpResponse(
+        consultation_results.consultation_csv(consultation, with_respondents=named),
+        content_type="text/csv; charset=utf-8")
 
 
+
+
+@router.get("/consultations/{pk}/questions/{question}/texts",
+            summary="Réponses en texte libre à une question (les plus récentes d'abord)")
+def text_answers(request: HttpRequest, pk: int, question: int, page: int = 1,
+                 page_size: int = 25) -> dict[str, Any]:
+    consultation = _consultation(request, pk)
+    _results_allowed(request, consultation)
+    found = consultation.questions.filter(pk=question, kind="text").first()
+    if found is None:
+        raise HttpError(404, "Question inconnue.")
+    texts = consultation_results.text_answers(found)
+    size = min(max(page_size, 1), 100)
+    start = (max(page, 1) - 1) * size
+    return {"question": found.text, "count": len(texts), "page": max(page, 1),
+            "page_size": size, "texts": texts[start:start + size]}

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.participation.models.common import Moderated
 from maillage.participation.models.processes import Phase, Process
 
 
@@ -133,7 +134,10 @@ class Response(models.Model):
         return f"response #{self.pk} to {self.consultation_id}"
 
 
-class Answer(models.Model):
+class Answer(Moderated):
+    """One answer to one question. Free-text answers are published with the results, so they
+    are moderated like any other contribution."""
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True,
@@ -152,4 +156,18 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.text:
+            return self.text[:80]
         return f"{self.question_id}: {self.choice_id or self.choice_ids or self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:consultation_texts",
+                       args=[self.question.consultation_id, self.question_id])
+
+    @property
+    def author(self):  # the person told when their answer is hidden: identified answers only
+        return self.response.respondent
+
+    @property
+    def author_id(self) -> int | None:
+        return self.response.respondent_id

@@ -527,19 +527,22 @@ def consultation_texts(request: HttpRequest, pk: int, question: int) -> HttpResp
     found = consultation.questions.filter(pk=question, kind="text").first()
     if found is None:
         raise Http404(_("Question inconnue."))
-    page = Paginator(consultation_results.text_answers(found), 25).get_page(
-        request.GET.get("page"))
+    can_moderate = request.user.has_perm("participation.moderate_content", consultation.process)
+    page = Paginator(consultation_results.text_answer_rows(found, include_hidden=can_moderate),
+                     25).get_page(request.GET.get("page"))
     return render(request, "participation/consultation_texts.html", {
         "consultation": consultation, "question": found, "page": page,
-        "title": found.text})
+        "can_moderate": can_moderate, "title": found.text})
 
 
 def consultation_csv(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation_or_404(request, pk)
     if not request.user.has_perm("participation.view_consultation_results", consultation):
         raise PermissionDenied(_("Les résultats de cette consultation ne sont pas publics."))
-    response = HttpResponse(consultation_results.consultation_csv(consultation),
-                            content_type="text/csv; charset=utf-8")
+    named = request.user.has_perm("participation.view_consultation_respondents", consultation)
+    response = HttpResponse(
+        consultation_results.consultation_csv(consultation, with_respondents=named),
+        content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="consultation-{consultation.pk}-reponses.csv"')
     return response

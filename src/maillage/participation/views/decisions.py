@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,11 @@ from maillage.participation.models import (
     PriorityVote,
 )
 from maillage.participation.phases import phase_state
-from maillage.participation.priority_results import next_pair, priority_results
+from maillage.participation.priority_results import (
+    next_pair,
+    priority_record,
+    priority_results,
+)
 from maillage.participation.results import bars_svg
 from maillage.participation.views.core import _apply_errors, _process_or_404, _proposal_or_404
 
@@ -122,6 +126,15 @@ def priority_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "participation/priority_results.html", {
         "vote": vote, "process": vote.process, "result": result, "chart": chart,
         "title": _("Résultats : %(t)s") % {"t": vote.title}})
+
+
+def priority_record_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The stored comparisons or ballots, without voters, so anyone can recount the results."""
+    vote = _priority_or_404(request, pk)
+    response = JsonResponse(priority_record(vote), json_dumps_params={"ensure_ascii": False,
+                                                                      "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="vote-{vote.pk}-bulletins.json"'
+    return response
 
 
 @login_required

@@ -9,6 +9,9 @@
     if (tiles) {
       L.tileLayer(tiles, { attribution: element.dataset.tileAttribution || "" }).addTo(map);
     }
+    if (element.dataset.attribution) {
+      map.attributionControl.addAttribution(element.dataset.attribution);
+    }
     var layer = L.geoJSON(data, {
       style: function (feature) {
         var fill = feature.properties && feature.properties.fill;

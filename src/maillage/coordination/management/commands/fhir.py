@@ -29,10 +29,17 @@ class Command(BaseCommand):
         p = sub.add_parser("export", help="écrire un parcours en Bundle FHIR R4")
         p.add_argument("patient", help="clé du patient ou du parcours (UUID)")
         p.add_argument("out", help="fichier JSON à écrire")
+        p = sub.add_parser("export-network",
+                           help="écrire le réseau d'une coopération en Bundle FHIR R4")
+        p.add_argument("cooperation", type=int, help="identifiant de l'organisation coopération")
+        p.add_argument("out", help="fichier JSON à écrire")
+        p = sub.add_parser("export-templates",
+                           help="écrire les modèles de parcours (PlanDefinition) en Bundle")
+        p.add_argument("out", help="fichier JSON à écrire")
 
     def handle(self, *args, **options):
         try:
-            getattr(self, f"_{options['action']}")(options)
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -68,3 +75,21 @@ class Command(BaseCommand):
                                         encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(
             f"{len(data['entry'])} ressources écrites dans {options['out']} (Bundle validé)."))
+
+    def _write(self, data: dict, out: str) -> None:
+        Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(
+            f"{len(data.get('entry', []))} ressources écrites dans {out} (Bundle validé)."))
+
+    def _export_network(self, options) -> None:
+        from maillage.coordination.fhir_directory import network_bundle
+
+        cooperation = Organisation.objects.filter(pk=options["cooperation"]).first()
+        if cooperation is None:
+            raise CommandError(f"Coopération inconnue : {options['cooperation']}.")
+        self._write(network_bundle(cooperation), options["out"])
+
+    def _export_templates(self, options) -> None:
+        from maillage.coordination.fhir_directory import templates_bundle
+
+        self._write(templates_bundle(), options["out"])

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         p = sub.add_parser("import-reference", help="charger le classeur APL de la DREES")
         p.add_argument("--file", help=f"défaut : $MAILLAGE_DATA_MIRROR/{DREES_WORKBOOK}")
         p = sub.add_parser("calibrate", help="comparer à la DREES et ajuster les hypothèses")
-        p.add_argument("--speeds", default="40,50,60,70,80,90",
+        p.add_argument("--speeds", default="35,40,45,50,55,60,70,80",
                        help="vitesses essayées (km/h)")
 
     def handle(self, *args, **options):
@@ -68,8 +68,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Calcul n°{run.pk} : {summary['communes']} communes, moyenne "
             f"{summary['mean']:.3f} {run.unit}"))
-        for key, value in summary["population_by_class"].items():
-            self.stdout.write(f"  population {key:<16} {value:>12,.0f}".replace(",", " "))
+        for desert_class, label in selectors.CLASS_LABELS.items():
+            value = summary["population_by_class"].get(desert_class.name.lower(), 0.0)
+            self.stdout.write(f"  {label:<32} {value:>12,.0f} hab.".replace(",", " "))
         self.stdout.write(f"  part en zone d'intervention prioritaire : "
                           f"{summary['share_priority']:.1%}")
         for line in selectors.run_provenance_lines(run):
@@ -99,9 +100,12 @@ class Command(BaseCommand):
                                "profession.") from exc
         self.stdout.write(f"Variation moyenne : {comparison.mean_delta:+.4f} {after.unit}")
         self.stdout.write(f"Habitants sortis de la zone prioritaire : "
-                          f"{comparison.population_lifted_out_of_priority:,.0f}")
+                          f"{comparison.population_lifted_out_of_priority:,.0f}".replace(",", " "))
+        self.stdout.write(f"Habitants entrés en zone prioritaire : "
+                          f"{comparison.population_fallen_into_priority:,.0f}".replace(",", " "))
         for row in comparison.rows[:10]:
-            self.stdout.write(f"  {row.code} {row.name:<30} {row.before:7.3f} → {row.after:7.3f}")
+            self.stdout.write(f"  {row.code} {row.name:<30} {row.before:7.3f} → {row.after:7.3f}"
+                              f"  ({row.class_before_label} → {row.class_after_label})")
 
     def _import_reference(self, options) -> None:
         path = options["file"] or (
