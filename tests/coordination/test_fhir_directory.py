@@ -36,7 +36,10 @@ def test_the_network_exports_as_validated_fhir(network):
     assert kinds["HealthcareService"] == kinds["Location"] == in_network.count()
     assert kinds["PractitionerRole"] == kinds["Practitioner"] == people.count()
 
-    coop_ref = f"urn:uuid:{next(o.id for o in resources(bundle, 'Organization') if o.name == 'CPTS Cœur de Lozère')}"
+    cpts_id = next(
+        o.id for o in resources(bundle, "Organization") if o.name == "CPTS Cœur de Lozère"
+    )
+    coop_ref = f"urn:uuid:{cpts_id}"
     members = [o for o in resources(bundle, "Organization") if o.partOf is not None]
     assert {o.name for o in members} == {"MSP de Mende", "Hôpital de Mende"}
     assert all(o.partOf.reference == coop_ref for o in members)

@@ -130,6 +130,17 @@ def test_a_driver_declares_a_vehicle_and_slots(client, driver):
     assert driver.slots.filter(weekday=2).count() == 1
 
 
+def test_the_driver_sets_a_zone_and_an_unknown_commune_is_named(client, driver):
+    client.force_login(driver.user)
+    url = f"/transport-solidaire/benevoles/{driver.pk}/"
+    bad = client.post(url, {"form": "settings", "zone_codes": "48095, 99999",
+                            "max_trip_km": 60, "active": "on"})
+    assert "99999" in bad.content.decode() and not driver.zone.exists()
+    client.post(url, {"form": "settings", "zone_codes": "48095, 48017", "max_trip_km": 60,
+                      "active": "on"})
+    assert set(driver.zone.values_list("pk", flat=True)) == {"48095", "48017"}
+
+
 def test_the_plan_page_logs_that_the_coordinator_saw_the_destinations(
         client, coordinator, association, driver, make_ride, day, member):
     ride = make_ride(hour=10, return_trip=False)

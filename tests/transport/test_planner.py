@@ -258,3 +258,24 @@ def test_a_coordinator_lock_overrides_the_zone(coordinator, association, driver,
 
     leg.refresh_from_db()
     assert leg.volunteer_id == driver.pk and leg.locked and leg.pickup_at is not None
+
+
+def test_the_longest_trip_accepted_bounds_each_trip_not_the_day(coordinator, association,
+                                                               driver, make_ride, day):
+    ride = make_ride(hour=10)  # there and back: two trips of the same length
+    leg = ride.legs.get(direction="outbound")
+    request = build_day_problem(association.pk, day).problem.request(str(leg.pk))
+    trip_km = float(build_day_problem(association.pk, day).problem.cost_matrix[
+        request.pickup, request.drop])
+    assert trip_km > 3
+    driver.max_trip_km = int(trip_km) + 1  # each trip fits, the two together do not
+    driver.save()
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+    assert all(leg.volunteer_id == driver.pk for leg in ride.legs.all())
+
+    driver.max_trip_km = max(1, int(trip_km) - 1)
+    driver.save()
+    services.day_plan_start(actor=coordinator, association=association, day=day)
+    ride.refresh_from_db()
+    assert all(leg.volunteer_id is None for leg in ride.legs.all())
+    assert ride.unserved_reason == "excluded"

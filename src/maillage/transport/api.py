@@ -493,3 +493,173 @@ def add_exception(request: HttpRequest, pk: int, payload: ExceptionIn):
     volunteer = _volunteer(request, pk)
     return _attempt(lambda: services.availability_exception_add(
         actor=request.user, volunteer=volunteer, **payload.dict()), 201)
+
+
+class VolunteerIn(Schema):
+    user_email: str = Field(..., max_length=254)
+    home_commune: str = Field(..., max_length=5)
+    max_trip_km: int = Field(80, ge=1, le=1000)
+    zone: list[str] = []
+
+
+class VolunteerUpdateIn(Schema):
+    max_trip_km: int | None = Field(None, ge=1, le=1000)
+    active: bool | None = None
+    zone: list[str] | None = None
+
+
+class VolunteerOut(Schema):
+    id: int
+    first_name: str
+    home_commune: str
+    max_trip_km: int
+    active: bool
+    zone: list[str]
+
+    @staticmethod
+    def resolve_home_commune(obj: Volunteer) -> str:
+        return obj.home_commune_id
+
+    @staticmethod
+    def resolve_zone(obj: Volunteer) -> list[str]:
+        return sorted(obj.zone.values_list("pk", flat=True))
+
+
+def _communes(codes: list[str], field: str) -> list[Commune]:
+    wanted = {c.strip().upper() for c in codes if c.strip()}
+    found = list(Commune.objects.filter(pk__in=wanted))
+    missing = wanted - {c.pk for c in found}
+    if missing:
+        raise ValidationError({field: f"Communes inconnues : {', '.join(sorted(missing))}"})
+    return found
+
+
+@router.post("/associations/{pk}/volunteers", response={201: VolunteerOut, 400: ErrorOut},
+             summary="Inscrire un·e bénévole (compte existant, zone, trajet le plus long)")
+def create_volunteer(request: HttpRequest, pk: int, payload: VolunteerIn):
+    from maillage.accounts.models import User
+
+    association = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.ASSOCIATION)
+
+    def call() -> Volunteer:
+        user = User.objects.filter(email__iexact=payload.user_email.strip()).first()
+        if user is None:
+            raise ValidationError({"user_email": "Aucun compte avec cet e-mail."})
+        home = _communes([payload.home_commune], "home_commune")
+        return services.volunteer_register(
+            actor=request.user, association=association, user=user, home_commune=home[0],
+            max_trip_km=payload.max_trip_km, zone=_communes(payload.zone, "zone"))
+
+    return _attempt(call, 201)
+
+
+@router.patch("/volunteers/{pk}", response={200: VolunteerOut, 400: ErrorOut},
+              summary="Changer sa zone, son trajet le plus long, son activité")
+def update_volunteer(request: HttpRequest, pk: int, payload: VolunteerUpdateIn):
+    volunteer = _volunteer(request, pk)
+    fields = {k: v for k, v in payload.dict().items() if v is not None and k != "zone"}
+
+    def call() -> Volunteer:
+        zone = None if payload.zone is None else _communes(payload.zone, "zone")
+        return services.volunteer_update(actor=request.user, volunteer=volunteer, zone=zone,
+                                         **fields)
+
+    return _attempt(call)
+
+
+class MandateIn(Schema):
+    user_email: str = Field(..., max_length=254)
+    relation: str
+
+
+@router.post("/members/{pk}/mandates", response={201: CreatedOut, 400: ErrorOut},
+             summary="Mandater un proche, un·e travailleur·se social·e, un·e pharmacien·ne")
+def create_mandate(request: HttpRequest, pk: int, payload: MandateIn):
+    from maillage.accounts.models import User
+
+    member = get_object_or_404(Member, pk=pk)
+    if not request.user.has_perm("transport.view_member", member):
+        raise HttpError(403, "Bénéficiaire introuvable ou non autorisé.")
+
+    def call():
+        user = User.objects.filter(email__iexact=payload.user_email.strip()).first()
+        if user is None:
+            raise ValidationError({"user_email": "Aucun compte avec cet e-mail."})
+        return services.mandate_grant(actor=request.user, member=member, user=user,
+                                      relation=payload.relation)
+
+    return _attempt(call, 201)
+
+
+class ContributionOut(Schema):
+    leg: int
+    ride: int
+    direction: str
+    dropped_at: datetime | None
+    km: Decimal
+    rate_per_km: Decimal
+    minimum_per_ride: Decimal
+    amount: Decimal
+
+    @staticmethod
+    def resolve_leg(obj) -> int:
+        return obj.leg_id
+
+    @staticmethod
+    def resolve_ride(obj) -> int:
+        return obj.ride_id
+
+    @staticmethod
+    def resolve_direction(obj) -> str:
+        return obj.leg.direction
+
+    @staticmethod
+    def resolve_dropped_at(obj) -> datetime | None:
+        return obj.leg.dropped_at
+
+
+class ReceiptOut(Schema):
+    contributions: list[ContributionOut]
+    total: Decimal
+
+
+@router.get("/rides/{pk}/receipt", response=ReceiptOut, summary="Reçu d'un transport")
+def ride_receipt(request: HttpRequest, pk: int):
+    ride = selectors.ride_get(actor=request.user, pk=pk)
+    rows = list(ride.contributions.select_related("leg"))
+    return {"contributions": rows, "total": sum((c.amount for c in rows), Decimal("0.00"))}
+
+
+@router.get("/members/{pk}/receipts/{year}/{month}", response=ReceiptOut,
+            summary="Reçu mensuel d'un·e bénéficiaire")
+def member_receipt(request: HttpRequest, pk: int, year: int, month: int):
+    member = get_object_or_404(Member, pk=pk)
+    if not 1 <= month <= 12:
+        raise HttpError(400, "Mois invalide (1 à 12).")
+    rows, total = selectors.contributions_of_member(actor=request.user, member=member,
+                                                    year=year, month=month)
+    return {"contributions": rows, "total": total}
+
+
+@router.get("/driver/contributions", response=list[ContributionOut],
+            summary="Participations dues au chauffeur (ses trajets effectués)")
+def driver_contributions(request: HttpRequest):
+    return list(selectors.contributions_of_driver(request.user)[:500])
+
+
+class TerritoryRowOut(Schema):
+    code: str
+    name: str
+    requests: int
+    unmet: int
+    mean_km: float | None
+
+
+@router.get("/associations/{pk}/territory", response=list[TerritoryRowOut],
+            summary="Demandes et demandes non satisfaites par commune de départ")
+def territory(request: HttpRequest, pk: int, since: date | None = None):
+    from django.utils import timezone
+
+    association = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.ASSOCIATION)
+    return selectors.unmet_by_commune(actor=request.user, association=association,
+                                      since=since or timezone.localdate().replace(day=1))

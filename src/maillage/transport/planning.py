@@ -211,16 +211,18 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
     for vid, volunteer, _home, _window in fleet:
         vehicle_ids.setdefault(volunteer.pk, []).append(vid)
 
-    def excluded_for(leg: Leg) -> frozenset[str]:
-        """Drivers who declined the leg, and those whose zone leaves out the passenger's
-        commune (an empty zone means anywhere); a coordinator's lock overrides both."""
+    def excluded_for(leg: Leg, trip_km: float) -> frozenset[str]:
+        """Drivers who declined the leg, those whose zone leaves out the passenger's commune
+        (an empty zone means anywhere) and those for whom the trip is longer than they accept;
+        a coordinator's lock overrides all three."""
         declined = {v.pk for v in leg.declined_by.all()}
         out = set()
         for volunteer in volunteers:
             if leg.locked and leg.volunteer_id == volunteer.pk:
                 continue
             zone = zones[volunteer.pk]
-            if volunteer.pk in declined or (zone and leg.ride.pickup_commune_id not in zone):
+            if volunteer.pk in declined or (zone and leg.ride.pickup_commune_id not in zone) \
+                    or trip_km > volunteer.max_trip_km:
                 out.update(vehicle_ids.get(volunteer.pk, ()))
         return frozenset(out)
 
@@ -247,7 +249,7 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
             rid, pickup, drop, pickup_window=pickup_window, drop_window=drop_window,
             seats=ride.seats, wheelchair=ride.wheelchair, pickup_service=boarding,
             drop_service=boarding, max_ride_time=direct + max(20.0, 0.5 * direct),
-            excluded_vehicles=excluded_for(leg),
+            excluded_vehicles=excluded_for(leg, float(km[pickup, drop])),
         ))
 
     vehicles: list[Vehicle] = []
@@ -257,9 +259,10 @@ def build_day_problem(association_id: int, day: date) -> DayProblem:
         if not cars:
             continue
         car = cars[-1]
+        # "The longest trip accepted" bounds each trip (one direction of a ride, as the
+        # contributions count it), not the day's total: see excluded_for.
         vehicles.append(Vehicle(vid, home, home, seats=car.seats,
-                                wheelchair_places=car.wheelchair_places, available=window,
-                                max_route_distance=float(volunteer.max_trip_km)))
+                                wheelchair_places=car.wheelchair_places, available=window))
         vehicle_owner[vid] = volunteer
 
     locks: list[Lock] = []

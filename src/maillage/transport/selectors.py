@@ -44,7 +44,8 @@ UNSERVED_LABELS = {
                                 "limite de distance"),
     "lock_infeasible": gettext_lazy("le chauffeur imposé ne peut pas assurer ce trajet"),
     "no_room": gettext_lazy("tous les chauffeurs sont déjà pris"),
-    "excluded": gettext_lazy("aucun chauffeur disponible ne couvre la commune de la personne"),
+    "excluded": gettext_lazy("aucun chauffeur disponible n'accepte ce trajet (zone, distance "
+                             "ou refus)"),
     "cancelled": gettext_lazy("annulé"),
     "declined": gettext_lazy("refusé par le chauffeur proposé : à confier à un autre"),
 }

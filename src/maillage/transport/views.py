@@ -261,11 +261,15 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if form.is_valid():
                     from maillage.territories.models import Commune
 
-                    codes = [c.strip().upper() for c in
-                             form.cleaned_data["zone_codes"].split(",") if c.strip()]
+                    codes = {c.strip().upper() for c in
+                             form.cleaned_data["zone_codes"].split(",") if c.strip()}
+                    zone = list(Commune.objects.filter(pk__in=codes))
+                    missing = codes - {c.pk for c in zone}
+                    if missing:
+                        raise ValidationError({"zone_codes": _("Communes inconnues : %(c)s")
+                                               % {"c": ", ".join(sorted(missing))}})
                     services.volunteer_update(
-                        actor=request.user, volunteer=volunteer,
-                        zone=list(Commune.objects.filter(pk__in=codes)),
+                        actor=request.user, volunteer=volunteer, zone=zone,
                         max_trip_km=form.cleaned_data["max_trip_km"],
                         active=form.cleaned_data["active"])
             elif which == "vehicle":

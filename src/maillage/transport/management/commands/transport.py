@@ -68,7 +68,7 @@ class Command(BaseCommand):
             seconds.append(elapsed)
             reference = best.get(problem.name)
             # Rounded first so that a tie with the best-known cost never prints as -0.00.
-            gap = (round(100 * (plan.cost / reference - 1), 4) or 0.0) if reference \
+            gap = (round(100 * (plan.cost / reference - 1), 2) or 0.0) if reference \
                 else float("nan")
             if reference:
                 gaps.append(gap)
