@@ -180,8 +180,11 @@ def test_residents_vote_on_the_page_that_shows_each_effect_and_its_map(client, m
     page = client.get(url).content.decode()
     assert 'name="ranking' in page
     options = {o.scenario_id: o.option_id for o in ballot.options.all()}
+    # The ranking widget names its selects by the options' order on the ballot.
+    order = list(ballot.vote.options.filter(hidden_at__isnull=True).values_list("pk", flat=True))
     response = client.post(reverse("participation:priority_ballot", args=[ballot.vote.pk]), {
-        f"ranking_{options[msp.pk]}": "1", f"ranking_{options[unit.pk]}": "2"})
+        f"ranking_{order.index(options[msp.pk])}": "1",
+        f"ranking_{order.index(options[unit.pk])}": "2"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ballot.vote.ballots.count() == 1
     assert "Vous avez voté" in client.get(url).content.decode()
@@ -258,6 +261,10 @@ def test_an_analyst_names_the_run_that_measures_and_a_wrong_one_is_refused(
         msp, analyst, process, base_run, gp_counts):
     link = loop.scenario_action_create(actor=analyst, scenario=msp, process=process,
                                        responsible_body="ARS Occitanie")
+    from maillage.healthcare.models import SupplyCount, SupplySource
+
+    SupplyCount.objects.create(source=SupplySource.objects.get(kind="bpe"), source_kind="bpe",
+                               profession="infirmier", commune_id="48095", count=3)
     nurses = insights.access_run_execute(insights.access_run_create(
         actor=None, region="76", profession="infirmier"))
     with pytest.raises(ValidationError, match="même"):
