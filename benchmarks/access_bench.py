@@ -25,6 +25,10 @@ Usage::
 
 The last line is machine-readable:
 ``communes=… speedup_vs_pysal=… max_abs_diff=… delta_speedup=… peak_mb=…``.
+
+The planning figures of issue 10 (a scenario's effect on a région by the scenario delta, the
+site optimisation for k = 5 in Occitanie with its gap to the bound) are measured by
+``benchmarks/planning_bench.py`` on the same engine (see benchmarks/README.md).
 """
 
 from __future__ import annotations

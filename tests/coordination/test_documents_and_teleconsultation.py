@@ -144,3 +144,34 @@ def test_a_teleconsultation_is_exported_as_a_fhir_appointment(pathway, network):
     appointments = [e.resource for e in bundle.entry
                     if e.resource.__resource_type__ == "Appointment"]
     assert len(appointments) == 1 and appointments[0].status == "booked"
+
+
+def test_the_link_service_itself_needs_consent_and_the_care_team(pathway, network,
+                                                                 patient_user, fresh):
+    from django.http import Http404
+
+    visit = services.teleconsultation_book(actor=network["gp"], pathway=pathway, starts_at=SLOT,
+                                           patient_consented=True)
+    # Someone outside the team learns nothing, not even that the visit exists.
+    visit.pathway = fresh(pathway)
+    with pytest.raises(Http404):
+        teleconsultation.join_url(actor=network["outsider"], visit=visit, now=SLOT)
+    services.consent_withdraw(actor=patient_user, pathway=fresh(pathway))
+    for user in (network["gp"], patient_user):
+        visit.pathway = fresh(pathway)
+        with pytest.raises(Http404):
+            teleconsultation.join_url(actor=user, visit=visit, now=SLOT)
+
+
+def test_the_referring_doctor_is_told_of_the_report_without_any_health_data(
+        pathway, network, django_capture_on_commit_callbacks, mailoutbox):
+    visit = services.teleconsultation_book(actor=network["nurse"], pathway=pathway,
+                                           starts_at=SLOT, patient_consented=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.teleconsultation_report(actor=network["nurse"], visit=visit,
+                                         report="Plaie propre, pansement refait.")
+    assert [m.to for m in mailoutbox] == [["gp@msp.example"]]
+    mail = mailoutbox[0]
+    assert pathway.get_absolute_url() in mail.body
+    for secret in ("Paul", "Patient", "Plaie", "Diabète"):
+        assert secret not in mail.body and secret not in mail.subject

@@ -223,6 +223,20 @@ def test_a_synthea_patient_imports_and_exports_with_counts_preserved(network, te
     assert kinds["Observation"] == pathway.observations.count()
     assert Observation.objects.filter(pathway=pathway, value__isnull=False).exists()
 
+    # Round trip: our export, imported into another cooperation, gives the same record.
+    from maillage.accounts.models import RoleAssignment
+    from maillage.accounts.rules import forget_roles
+
+    other = type(network["cpts"]).objects.create(name="DAC", kind="cpts")
+    RoleAssignment.objects.create(user=network["coordinator"], role="coordinator",
+                                  organisation=other)
+    forget_roles(network["coordinator"])
+    again = fhir.bundle_import(actor=network["coordinator"], cooperation=other,
+                               raw=json.dumps(fhir.pathway_bundle(pathway)),
+                               consent_method="written", name="export").pathway
+    assert counts(again) == counts(pathway)
+    assert again.template == pathway.template
+
 
 def test_the_fhir_read_api_serves_a_care_team_members_patients_only(pathway, network):
     from django.test import Client

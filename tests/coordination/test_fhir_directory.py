@@ -89,3 +89,36 @@ def test_the_api_and_the_commands_export_the_directory(network, templates, tmp_p
     assert len(Bundle.model_validate(json.loads(out.read_text())).entry) > 3
     with pytest.raises(CommandError, match="Coopération inconnue"):
         call_command("fhir", "export-network", "999999", str(out), verbosity=0)
+
+
+def test_the_questionnaires_export_as_fhir_and_answers_are_coded_on_their_scale(
+        templates, pathway, network, patient_user):
+    from maillage.coordination import fhir, services
+    from maillage.coordination.models import Questionnaire
+
+    services.questionnaires_load()
+    bundle = Bundle.model_validate(templates_bundle())
+    questionnaires = {q.url: q for q in resources(bundle, "Questionnaire")}
+    phq9 = questionnaires["urn:maillage:questionnaire:phq-9"]
+    assert len(questionnaires) == Questionnaire.objects.count() == 2
+    assert len(phq9.item) == 9 and phq9.code[0].code == "44261-6"
+    scores = [o.valueCoding.extension[0].valueDecimal for o in phq9.item[0].answerOption]
+    assert scores == [0, 1, 2, 3]
+    # The screening activity of the diabetes plan points to the questionnaire it sends.
+    diabetes = next(p for p in resources(bundle, "PlanDefinition")
+                    if p.url.endswith("diabete-type-2"))
+    screening = next(a for a in diabetes.action if a.title.startswith("Repérage"))
+    assert screening.action[0].definitionCanonical == phq9.url
+
+    sent = services.questionnaire_send(actor=network["gp"], pathway=pathway,
+                                       questionnaire=Questionnaire.objects.get(code="phq-9"))
+    services.questionnaire_answer(actor=patient_user, response=sent,
+                                  answers={str(i): i % 4 for i in range(1, 10)})
+    exported = Bundle.model_validate(fhir.pathway_bundle(pathway))
+    response = resources(exported, "QuestionnaireResponse")[0]
+    assert response.questionnaire == phq9.url
+    assert [i.linkId for i in response.item] == [str(i) for i in range(1, 10)]
+    first = response.item[0].answer[0].valueCoding
+    assert (first.code, first.display) == ("1", "Plusieurs jours")
+    # Answers 1,2,3,0,1,2,3,0,1: score 13 = the sum of the ordinal values exported.
+    assert sum(i.answer[0].valueCoding.extension[0].valueDecimal for i in response.item) == 13

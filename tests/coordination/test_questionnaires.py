@@ -73,3 +73,52 @@ def test_scores_are_shown_aggregated_only_from_five_answers(network, templates, 
             assert rows[0].answers == 4 and rows[0].mean_score is None
     rows = selectors.questionnaire_scores(cooperation=network["cpts"])
     assert (rows[0].answers, rows[0].mean_score) == (5, 8.0)  # (0+4+8+12+16) / 5
+
+
+def test_the_plans_questionnaire_is_sent_when_its_window_opens_and_its_answer_does_the_task(
+        pathway, network, patient_user, phq9, django_capture_on_commit_callbacks, mailoutbox):
+    from django.core.management import call_command
+
+    from tests.coordination.conftest import START, at
+
+    services.care_plan_instantiate(actor=network["coordinator"], pathway=pathway,
+                                   start_date=START)
+    screening = CareTask.objects.get(pathway=pathway, activity__code="depistage-depression")
+    assert (screening.due_from, screening.due_by) == (START, date(2026, 3, 6))
+    assert services.questionnaires_dispatch(today=date(2026, 1, 4)).sent == 0  # not yet open
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("coordination", "send-questionnaires", "--today", "2026-01-05",
+                     verbosity=0)
+    sent = pathway.questionnaire_responses.get()
+    assert (sent.questionnaire, sent.task, sent.status) == (phq9, screening, "in-progress")
+    assert services.questionnaires_dispatch(today=date(2026, 1, 6)).sent == 0  # once only
+    assert [m.to for m in mailoutbox] == [["patient@example.org"]]
+    assert pathway.get_absolute_url() in mailoutbox[0].body
+    for secret in ("Paul", "PHQ", "Humeur", "dépression", "Diabète"):
+        assert secret not in mailoutbox[0].body and secret not in mailoutbox[0].subject
+
+    # Nine answers of 1: score 9, below the positive screen (10): the task is done, no support.
+    services.questionnaire_answer(actor=patient_user, response=sent,
+                                  answers={str(i): 1 for i in range(1, 10)},
+                                  now=at(date(2026, 1, 20)))
+    screening.refresh_from_db()
+    assert (screening.status, screening.done_on) == ("completed", date(2026, 1, 20))
+    assert pathway.observations.get(code="44261-6").task == screening
+    assert not CareTask.objects.filter(pathway=pathway,
+                                       activity__code="soutien-psychologique").exists()
+
+
+def test_no_questionnaire_goes_out_without_consent_and_a_manual_one_is_reused(
+        pathway, network, patient_user, phq9, fresh):
+    services.care_plan_instantiate(actor=network["coordinator"], pathway=pathway,
+                                   start_date=date(2026, 1, 5))
+    by_hand = services.questionnaire_send(actor=network["gp"], pathway=pathway,
+                                          questionnaire=phq9)
+    assert services.questionnaires_dispatch(today=date(2026, 1, 5)).sent == 0
+    by_hand.refresh_from_db()
+    assert by_hand.task.activity.code == "depistage-depression"
+
+    by_hand.delete()
+    services.consent_withdraw(actor=patient_user, pathway=fresh(pathway))
+    assert services.questionnaires_dispatch(today=date(2026, 1, 5)).sent == 0
+    assert not pathway.questionnaire_responses.exists()

@@ -18,7 +18,7 @@ def test_home_page_in_english(english):
     for text in ("Measure access", "Areas and municipalities", "Healthcare access dashboard",
                  "Access to healthcare, together, in every area", "Browse areas",
                  "Find a municipality by name or postcode", "4 municipalities loaded",
-                 "coming soon", "Français"):
+                 "Français"):
         assert text in page, text
     for text in ("Mesurer l", "Territoires et communes", "Parcourir les territoires",
                  "communes chargées", "bientôt", "Se connecter"):

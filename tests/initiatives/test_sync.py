@@ -174,3 +174,22 @@ def test_the_command_prints_a_summary(people, sources):
     call_command("initiatives_sync", "--region", "76", stdout=out)
     assert "créées" in out.getvalue()
     assert Initiative.objects.filter(source_app="transport").count() == 1
+
+
+def test_a_cpts_without_a_commune_is_placed_where_its_network_is(people):
+    from maillage.accounts.models import Organisation
+    from maillage.coordination.models import NetworkMembership
+
+    cpts = Organisation.objects.create(name="CPTS du Causse", kind="cpts")
+    alone = Organisation.objects.create(name="CPTS sans réseau", kind="cpts")
+    # Members by name: "Cabinet…" (no commune) comes first, then "MSP…" in Saint-Affrique.
+    for name, commune in (("MSP du Causse", "12208"), ("Cabinet infirmier", None)):
+        member = Organisation.objects.create(name=name, kind="msp", commune_id=commune)
+        NetworkMembership.objects.create(cooperation=cpts, member=member)
+    summary = services.initiatives_sync(sources=["coordination"])
+    assert summary.created == 1
+    linked = Initiative.objects.get(source_app="coordination")
+    assert (linked.source_id, linked.commune_id) == (str(cpts.pk), "12208")
+    assert not Initiative.objects.filter(source_id=str(alone.pk)).exists()
+    again = services.initiatives_sync(region="76", sources=["coordination"])
+    assert (again.created, again.updated, again.archived) == (0, 0, 0)

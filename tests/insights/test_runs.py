@@ -161,3 +161,34 @@ def test_a_bad_od_matrix_fails_the_run_with_its_line_and_stores_nothing(gp_count
     assert "99999" in str(error.value) or "-3" in str(error.value)
     run = AccessRun.objects.get()
     assert run.state == AccessRun.State.FAILED and not run.results.exists()
+
+
+def test_a_bad_od_matrix_is_explained_in_french(gp_counts, tmp_path, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    matrix = tmp_path / "od.csv"
+    matrix.write_text("origin,destination,minutes\n48095,48095,0\n48017,48095,-3\n"
+                      "48099,48095,-4\n")
+    settings.MAILLAGE_TRAVEL_TIMES = f"od:{matrix}"
+    with pytest.raises(CommandError) as error:
+        call_command("access", "run", "--region", "76", "--profession", "generaliste",
+                     verbosity=0)
+    expected = (f"fichier {matrix}, ligne 3, champ minutes : temps de trajet négatif : -3.0 "
+                "(2 ligne(s) en tout)")
+    assert str(error.value) == expected
+    assert AccessRun.objects.get().error == expected
+
+
+def test_an_od_matrix_without_the_regions_communes_names_them_in_french(gp_counts, tmp_path,
+                                                                         settings):
+    matrix = tmp_path / "od.csv"
+    matrix.write_text("origin,destination,minutes\n48095,48095,0\n")
+    settings.MAILLAGE_TRAVEL_TIMES = f"od:{matrix}"
+    from maillage.engines.access import AccessInputError
+
+    with pytest.raises(AccessInputError):
+        run_gp()
+    assert AccessRun.objects.get().error == (
+        f"fichier {matrix}, champ origin : 3 commune(s) absente(s) de la matrice "
+        "origine–destination (origine) : 12208, 48017, 48099")

@@ -119,3 +119,28 @@ def test_a_transport_offer_needs_supply_at_its_destination_and_valid_fields(base
                                      commune="48095", origins="01001", minutes_saved=-3,
                                      member_share=2)
     assert set(error.value.message_dict) == {"origins", "minutes_saved", "member_share"}
+
+
+def test_schedule_errors_are_translated(base_run, analyst):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from maillage.planning import services
+
+    scenario = services.scenario_create(actor=analyst, region="76", profession="generaliste",
+                                        name="Tournée")
+    overlapping = "48095 lundi 9h-12h\n48017 lundi 11h-17h"
+    with pytest.raises(ValidationError) as french:
+        services.scenario_change_add(actor=analyst, scenario=scenario, kind="mobile_unit",
+                                     schedule=overlapping)
+    assert french.value.message_dict["schedule"] == [
+        "Le créneau 2 (48017, lundi 11h00-17h00) chevauche le créneau 1 (48095, lundi "
+        "9h00-12h00)."]
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        services.scenario_change_add(actor=analyst, scenario=scenario, kind="mobile_unit",
+                                     schedule="48095 lundy 9h-12h")
+    # the message goes through gettext: its French source is the msgid
+    message = english.value.message_dict["schedule"][0]
+    assert "lundy" in message and message == translation.gettext(
+        "Ligne %(n)s : jour inconnu « %(day)s » (lundi … dimanche).") % {"n": 1, "day": "lundy"}
+    assert scenario.changes.count() == 0

@@ -266,25 +266,43 @@ class ActivityOut(Schema):
     interval_days: int | None
     window_days: int
     condition: str
+    loinc: str
+    questionnaire: str
     rationale: str
 
 
 class TemplateOut(Schema):
     code: str
     name: str
+    condition_label: str
     source_title: str
     source_url: str
+    source_date: str
     discharge_follow_up_days: int
+    version: int
+    cooperation: int | None = Field(None, description="vide : modèle partagé")
+    derived_from: str | None = None
     activities: list[ActivityOut]
 
     @staticmethod
     def resolve_activities(obj: PathwayTemplate) -> list[Any]:
         return list(obj.activities.all())
 
+    @staticmethod
+    def resolve_cooperation(obj: PathwayTemplate) -> int | None:
+        return obj.cooperation_id
+
+    @staticmethod
+    def resolve_derived_from(obj: PathwayTemplate) -> str | None:
+        return obj.derived_from.code if obj.derived_from_id else None
+
 
 @router.get("/templates", response=list[TemplateOut], summary="Modèles de parcours (public)")
-def templates(request: HttpRequest):
-    return list(PathwayTemplate.objects.prefetch_related("activities"))
+def templates(request: HttpRequest, cooperation: int | None = None):
+    """Every template, or with `cooperation` those its pathways may follow (shared + own)."""
+    found = (selectors.templates_available(selectors.cooperation_get(cooperation))
+             if cooperation is not None else PathwayTemplate.objects.all())
+    return list(found.select_related("derived_from").prefetch_related("activities"))
 
 
 # — Pathways ——————————————————————————————————————————————————————————————————————————————————
@@ -961,3 +979,111 @@ class EvaluationOut(Schema):
 def evaluation(request: HttpRequest, region: str = Query(..., min_length=2, max_length=3,
                                                          pattern=r"^[0-9]{2,3}$")):
     return [r.__dict__ for r in selectors.territory_evaluation(region=region)]
+
+
+# — A cooperation's own templates (after /templates/fhir, which `{code}` would shadow) ——
+
+
+class TemplateIn(Schema):
+    derive_from: str | None = Field(
+        None, description="code d'un modèle partagé à reprendre (activités et source)")
+    code: str = Field("", max_length=40)
+    name: str = Field("", max_length=200)
+    condition_label: str = Field("", max_length=200)
+    source_title: str = Field("", max_length=300)
+    source_url: str = Field("", max_length=300)
+    source_date: str = Field("", max_length=20)
+    discharge_follow_up_days: int = Field(7, ge=1, le=365)
+
+
+def _template_fields(payload: Schema, exclude: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if k not in exclude}
+
+
+@router.post("/cooperations/{pk}/templates", response={201: TemplateOut}, auth=django_auth,
+             summary="Définir un modèle de la coopération : dérivé d'un modèle partagé, ou "
+                     "écrit d'après une recommandation citée (coordination)")
+def template_create(request: HttpRequest, pk: int, payload: TemplateIn):
+    coop = selectors.cooperation_get(pk)
+    if payload.derive_from:
+        source = PathwayTemplate.objects.filter(code=payload.derive_from).first()
+        if source is None:
+            raise HttpError(400, "derive_from : modèle inconnu.")
+        created = _fields(lambda: services.template_derive(
+            actor=request.user, cooperation=coop, source=source, name=payload.name,
+            code=payload.code))
+    else:
+        created = _fields(lambda: services.template_save(
+            actor=request.user, cooperation=coop, code=payload.code,
+            **_template_fields(payload, {"derive_from", "code"})))
+    return Status(201, selectors.template_get(created.code))
+
+
+class TemplateChangeIn(Schema):
+    name: str | None = Field(None, max_length=200)
+    condition_label: str | None = Field(None, max_length=200)
+    source_title: str | None = Field(None, max_length=300)
+    source_url: str | None = Field(None, max_length=300)
+    source_date: str | None = Field(None, max_length=20)
+    discharge_follow_up_days: int | None = Field(None, ge=1, le=365)
+
+
+def _own_template(code: str) -> PathwayTemplate:
+    found = selectors.template_get(code)
+    if found.cooperation_id is None:
+        raise HttpError(403, "Un modèle partagé ne se modifie pas : dérivez-en un modèle pour "
+                             "votre coopération.")
+    return found
+
+
+@router.patch("/templates/{code}", response=TemplateOut, auth=django_auth,
+              summary="Modifier un modèle de sa coopération (coordination)")
+def template_change(request: HttpRequest, code: str, payload: TemplateChangeIn):
+    found = _own_template(code)
+    _fields(lambda: services.template_save(
+        actor=request.user, cooperation=found.cooperation, template=found,
+        **{k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}))
+    return selectors.template_get(code)
+
+
+class ActivityIn(Schema):
+    code: str = Field("", max_length=60)
+    name: str = Field(..., max_length=200)
+    profession: str
+    first_due_days: int = Field(0, ge=0, le=3650)
+    interval_days: int | None = Field(None, ge=1, le=3650)
+    window_days: int = Field(30, ge=1, le=3650)
+    condition: str = ""
+    loinc: str = Field("", max_length=20)
+    questionnaire: str = Field("", max_length=40, description="code d'un questionnaire")
+    rationale: str = Field(..., max_length=500)
+
+
+@router.post("/templates/{code}/activities", response={201: ActivityOut}, auth=django_auth,
+             summary="Ajouter une activité à un modèle de sa coopération (coordination)")
+def template_activity_add(request: HttpRequest, code: str, payload: ActivityIn):
+    found = _own_template(code)
+    return Status(201, _fields(lambda: services.template_activity_save(
+        actor=request.user, template=found, code=payload.code,
+        **payload.dict(exclude={"code"}))))
+
+
+@router.put("/templates/{code}/activities/{activity}", response=ActivityOut, auth=django_auth,
+            summary="Modifier une activité d'un modèle de sa coopération (coordination)")
+def template_activity_change(request: HttpRequest, code: str, activity: str,
+                             payload: ActivityIn):
+    found = _own_template(code)
+    entry = get_object_or_404(found.activities, code=activity)
+    return _fields(lambda: services.template_activity_save(
+        actor=request.user, template=found, activity=entry,
+        **payload.dict(exclude={"code"})))
+
+
+@router.delete("/templates/{code}/activities/{activity}", response={204: None},
+               auth=django_auth,
+               summary="Retirer une activité d'un modèle de sa coopération (coordination)")
+def template_activity_delete(request: HttpRequest, code: str, activity: str):
+    found = _own_template(code)
+    entry = get_object_or_404(found.activities, code=activity)
+    _fields(lambda: services.template_activity_remove(actor=request.user, activity=entry))
+    return Status(204, None)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -136,9 +137,16 @@ def _source_id(entry: Any) -> str:
     return (resource.id and f"{resource.__resource_type__}/{resource.id}") or entry.fullUrl or ""
 
 
-def _template_for(conditions: list[Any]) -> PathwayTemplate | None:
+def _template_for(conditions: list[Any],
+                  cooperation: Organisation | None = None) -> PathwayTemplate | None:
+    """The template recognising one of the conditions: the cooperation's own first."""
+    from django.db.models import Q
+
     codes = {(c.system, c.code) for c in conditions}
-    for template in PathwayTemplate.objects.all():
+    allowed = Q(cooperation=None) | Q(cooperation=cooperation) if cooperation else Q(
+        cooperation=None)
+    for template in PathwayTemplate.objects.filter(allowed).order_by(
+            F("cooperation").asc(nulls_last=True), "pk"):
         for known in template.condition_codes:
             if (known.get("system"), known.get("code")) in codes:
                 return template
@@ -254,7 +262,7 @@ def bundle_import(*, actor: User | None, cooperation: Organisation,
                             "Encounter": len(encounters), "Observation": len(observations),
                             "Task": len(tasks)})
     if pathway.template_id is None:
-        template = _template_for(list(pathway.conditions.all()))
+        template = _template_for(list(pathway.conditions.all()), cooperation)
         if template is not None:
             Pathway.objects.filter(pk=pathway.pk).update(template=template)
             pathway.template = template
@@ -489,11 +497,14 @@ def pathway_bundle(pathway: Pathway) -> dict[str, Any]:
                                   {"name": [{"text": str(v.professional)}]}))
             people.add(v.professional)
     for r in pathway.questionnaire_responses.select_related("questionnaire"):
+        labels = {item["link_id"]: {int(o["value"]): o["label"] for o in item["options"]}
+                  for item in r.questionnaire.items}
         resource = {"status": r.status, "subject": patient_ref,
-                    "questionnaire": f"urn:maillage:questionnaire:{r.questionnaire.code}",
+                    "questionnaire": questionnaire_url(r.questionnaire.code),
                     "authored": _iso(r.answered_at or r.sent_at),
-                    "item": [{"linkId": link, "answer": [{"valueInteger": value}]}
-                             for link, value in sorted(r.answers.items())]}
+                    "item": [{"linkId": link, "answer": [{"valueCoding": _answer_coding(
+                        r.questionnaire.code, value, labels.get(link, {}).get(value))}]}
+                        for link, value in sorted(r.answers.items(), key=lambda a: int(a[0]))]}
         entries.append(_entry("QuestionnaireResponse", r.pk, resource))
     for entry in audit_entries(pathway):
         entries.append(entry)
@@ -506,6 +517,38 @@ def pathway_bundle(pathway: Pathway) -> dict[str, Any]:
     # Exports must validate: a failure here is our bug, not the user's.
     Bundle.model_validate(_drop_none(data))
     return _drop_none(data)
+
+
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+
+
+def questionnaire_url(code: str) -> str:
+    return f"urn:maillage:questionnaire:{code}"
+
+
+def _answer_coding(code: str, value: int, label: str | None) -> dict[str, Any]:
+    """An answer as a Coding of the questionnaire's scale, its score as the ordinal value."""
+    return {"system": f"{questionnaire_url(code)}:echelle", "code": str(value),
+            "display": label,
+            "extension": [{"url": ORDINAL_VALUE, "valueDecimal": value}]}
+
+
+def questionnaire_resource(questionnaire: Any) -> dict[str, Any]:
+    """A questionnaire (PROM, PREM) as a FHIR Questionnaire: choice items, scored options."""
+    return _entry("Questionnaire", questionnaire.code, {
+        "url": questionnaire_url(questionnaire.code), "name": "".join(
+            part.capitalize() for part in questionnaire.code.split("-")),
+        "title": questionnaire.title, "status": "active", "subjectType": ["Patient"],
+        "description": questionnaire.source,
+        "code": ([{"system": "http://loinc.org", "code": questionnaire.loinc}]
+                 if questionnaire.loinc else None),
+        "item": [{"linkId": item["link_id"], "text": item["text"], "type": "choice",
+                  "required": True,
+                  "answerOption": [{"valueCoding": _answer_coding(
+                      questionnaire.code, int(o["value"]), o["label"])}
+                      for o in item["options"]]}
+                 for item in questionnaire.items],
+    })
 
 
 _AUDIT_ACTIONS = {"R": "R", "C": "C", "U": "U", "D": "D", "E": "E"}

@@ -4,7 +4,8 @@ A cooperation's network becomes Organization (members with `partOf` the cooperat
 FINESS number when known), Location (where each service is given), HealthcareService (what, for
 whom, how to refer) and Practitioner + PractitionerRole (who, with which profession, in which
 services; the RPPS number when the entry is linked to the Annuaire Santé). Pathway templates
-become PlanDefinition + ActivityDefinition, with the cited guideline as a relatedArtifact.
+become PlanDefinition + ActivityDefinition, with the cited guideline as a relatedArtifact, and
+the questionnaires they send become Questionnaire resources.
 Nothing here is about a patient: the directory is public. Every Bundle is validated with
 fhir.resources' R4B models before it leaves.
 """
@@ -17,12 +18,20 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from maillage.accounts.models import Organisation
-from maillage.coordination.fhir import PROFESSION_SYSTEM, _drop_none, _entry, _uid
+from maillage.coordination.fhir import (
+    PROFESSION_SYSTEM,
+    _drop_none,
+    _entry,
+    _uid,
+    questionnaire_resource,
+    questionnaire_url,
+)
 from maillage.coordination.models import (
     HealthcareService,
     NetworkMembership,
     NetworkProfessional,
     PathwayTemplate,
+    Questionnaire,
 )
 
 FINESS_SYSTEM = "http://finess.sante.gouv.fr"
@@ -159,6 +168,11 @@ def templates_bundle() -> dict[str, Any]:
                 "timingDuration": {"value": activity.first_due_days, "unit": "d",
                                    "system": "http://unitsofmeasure.org", "code": "d"},
             }
+            if activity.questionnaire:
+                # The questionnaire the patient gets when the activity's window opens.
+                action["action"] = [{"title": activity.name,
+                                     "definitionCanonical": questionnaire_url(
+                                         activity.questionnaire)}]
             if activity.condition:
                 action["condition"] = [{"kind": "applicability", "expression": {
                     "language": "text/plain", "expression": activity.condition,
@@ -179,6 +193,9 @@ def templates_bundle() -> dict[str, Any]:
                                  "citation": f"{template.source_title} ({template.source_date})"}],
             "action": actions or None,
         }))
+    # The questionnaires the pathways send (PROMs, PREMs), which the activities name.
+    for questionnaire in Questionnaire.objects.order_by("code"):
+        entries.append(questionnaire_resource(questionnaire))
     data = _drop_none({"resourceType": "Bundle", "type": "collection",
                        "timestamp": timezone.now().isoformat(), "entry": entries})
     Bundle.model_validate(data)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.coordination.models import (
+    ActivityDefinition,
     CareProfession,
     Consent,
     Document,
@@ -48,6 +49,36 @@ class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = NetworkProfessional
         fields = ["name", "profession", "role"]
+
+
+class TemplateDeriveForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Modèle de départ"), queryset=PathwayTemplate.objects.filter(cooperation=None),
+        help_text=_("Ses activités et sa source (recommandation publiée) sont reprises ; "
+                    "vous les adaptez ensuite."))
+    name = forms.CharField(label=_("Nom du modèle de la coopération (facultatif)"),
+                           max_length=200, required=False)
+
+
+class TemplateForm(forms.ModelForm):
+    source_url = forms.URLField(label=_("adresse de la source"), max_length=300,
+                                assume_scheme="https")
+
+    class Meta:
+        model = PathwayTemplate
+        fields = ["name", "condition_label", "source_title", "source_url", "source_date",
+                  "discharge_follow_up_days"]
+
+
+class ActivityForm(forms.ModelForm):
+    interval_days = forms.IntegerField(
+        label=_("Intervalle (jours)"), min_value=1, max_value=3650, required=False,
+        help_text=_("Vide : activité unique ou conditionnelle."))
+
+    class Meta:
+        model = ActivityDefinition
+        fields = ["name", "profession", "first_due_days", "interval_days", "window_days",
+                  "condition", "loinc", "questionnaire", "rationale"]
 
 
 class EnrolForm(forms.Form):

@@ -103,3 +103,16 @@ rules.add_perm("coordination.manage_network", is_superuser | is_coordinator_of)
 # Members manage their own directory entries; the cooperation's coordinators may help.
 rules.add_perm("coordination.manage_organisation",
                is_superuser | works_in | coordinates_a_network_of)
+
+# Pathway templates: a cooperation's coordinators define its own templates (shared templates,
+# loaded from the published guidance, are read-only: a cooperation derives its own from them).
+rules.add_perm("coordination.manage_templates", is_coordinator_of)
+
+
+@rules.predicate
+def coordinates_template_cooperation(user: Any, template: Any) -> bool:
+    cooperation = getattr(template, "cooperation", None)
+    return cooperation is not None and is_coordinator_of(user, cooperation)
+
+
+rules.add_perm("coordination.change_template", coordinates_template_cooperation)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import PROFESSIONAL_ROLES, Organisation
 from maillage.accounts.rules import roles_of
-from maillage.coordination.audit import Action, access_record
+from maillage.coordination.audit import Action, access_record, access_record_many
 from maillage.coordination.models import (
     AccessLogEntry,
     Alert,
@@ -25,6 +25,7 @@ from maillage.coordination.models import (
     NetworkMembership,
     NetworkProfessional,
     Pathway,
+    PathwayTemplate,
     Patient,
     QuestionnaireResponse,
 )
@@ -105,6 +106,23 @@ def network_of(cooperation: Organisation) -> list[dict[str, Any]]:
             for o in sorted(organisations, key=lambda o: (o.pk != cooperation.pk, o.name))]
 
 
+def templates_available(cooperation: Organisation | None = None) -> QuerySet[PathwayTemplate]:
+    """Templates a pathway of the cooperation may follow: the shared ones and its own."""
+    allowed = Q(cooperation=None)
+    if cooperation is not None:
+        allowed |= Q(cooperation=cooperation)
+    return (PathwayTemplate.objects.filter(allowed).select_related("cooperation")
+            .order_by(F("cooperation").asc(nulls_first=True), "name"))
+
+
+def template_get(code: str) -> PathwayTemplate:
+    found = (PathwayTemplate.objects.select_related("cooperation", "derived_from")
+             .prefetch_related("activities").filter(code=code).first())
+    if found is None:
+        raise Http404(_("Modèle de parcours inconnu."))
+    return found
+
+
 # — Patients' data ————————————————————————————————————————————————————————————————————————————
 
 
@@ -143,9 +161,8 @@ def pathways_list(*, actor: Any, reason: str = "") -> list[Pathway]:
     """The actor's pathways with their open alerts; each patient shown gets a log entry."""
     pathways = list(pathways_visible_to(actor).annotate(
         open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True)))
-    for pathway in pathways:
-        access_record(actor=actor, pathway=pathway, action=Action.READ,
-                      what=_("liste des parcours"), reason=reason)
+    access_record_many(actor=actor, pathways=pathways, action=Action.READ,
+                       what=_("liste des parcours"), reason=reason)
     return pathways
 
 

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 import jwt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.coordination.audit import Action, access_record
 from maillage.coordination.models import Teleconsultation
+from maillage.coordination.rules import can
 
 DEFAULT_SERVER = "https://meet.jit.si"
 EARLY = timedelta(minutes=15)  # a participant may join a quarter of an hour early
@@ -48,6 +50,10 @@ def token_claims(visit: Teleconsultation, user: Any, *, moderator: bool) -> dict
 def join_url(*, actor: Any, visit: Teleconsultation, now: datetime | None = None) -> str:
     """The actor's own link to the room, within the slot; the professional and the patient only."""
     pathway = visit.pathway
+    # Talking in the room shares the patient's data: the same right as the thread (an active
+    # consent, and the patient, the coordination or a care-team member), checked here too.
+    if not can(actor, "coordination.message_pathway", pathway):
+        raise Http404(_("Téléconsultation introuvable."))
     is_professional = actor.pk == visit.professional_id
     is_patient = pathway.patient.user_id == actor.pk
     if not (is_professional or is_patient):

@@ -70,9 +70,13 @@ def cooperation(request: HttpRequest, pk: int) -> HttpResponse:
     for row in network:
         row["can_manage"] = can(request.user, "coordination.manage_organisation",
                                 row["organisation"])
+    can_templates = can(request.user, "coordination.manage_templates", coop)
     return render(request, "coordination/cooperation.html", {
         "cooperation": coop, "network": network,
         "can_enrol": can(request.user, "coordination.enrol_patient", coop),
+        "can_manage_templates": can_templates,
+        "own_templates": coop.pathway_templates.all(),
+        "derive_form": forms.TemplateDeriveForm() if can_templates else None,
         "title": coop.name})
 
 
@@ -136,8 +140,113 @@ def professional_create(request: HttpRequest, organisation: int) -> HttpResponse
 
 def templates(request: HttpRequest) -> HttpResponse:
     return render(request, "coordination/templates.html", {
-        "templates": PathwayTemplate.objects.prefetch_related("activities"),
+        "templates": PathwayTemplate.objects.select_related("cooperation")
+        .prefetch_related("activities").order_by("cooperation__name", "name"),
         "title": _("Modèles de parcours")})
+
+
+# — A cooperation's own templates —————————————————————————————————————————————————————————————
+
+
+@login_required
+@require_POST
+def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    coop = selectors.cooperation_get(pk)
+    if not can(request.user, "coordination.manage_templates", coop):
+        raise PermissionDenied(_("Seule la coordination de la coopération définit ses modèles."))
+    form = forms.TemplateDeriveForm(request.POST)
+    if form.is_valid():
+        try:
+            template = services.template_derive(actor=request.user, cooperation=coop,
+                                                source=form.cleaned_data["source"],
+                                                name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Modèle de la coopération créé : adaptez ses activités."))
+            return redirect("coordination:template", code=template.code)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Dériver un modèle — %(c)s") % {"c": coop},
+        "submit": _("Dériver")}, status=400)
+
+
+@login_required
+def template_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coop = selectors.cooperation_get(pk)
+    if not can(request.user, "coordination.manage_templates", coop):
+        raise PermissionDenied(_("Seule la coordination de la coopération définit ses modèles."))
+    form = forms.TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.template_save(actor=request.user, cooperation=coop,
+                                              **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Modèle créé : ajoutez ses activités."))
+            return redirect("coordination:template", code=template.code)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Nouveau modèle de parcours — %(c)s") % {"c": coop},
+        "intro": _("Citez la recommandation publiée dont le modèle est tiré."),
+        "submit": _("Créer le modèle")}, status=400 if form.errors else 200)
+
+
+def template(request: HttpRequest, code: str) -> HttpResponse:
+    """A template and its activities (public); its cooperation's coordinators change it here."""
+    found = selectors.template_get(code)
+    can_change = can(request.user, "coordination.change_template", found)
+    form = forms.TemplateForm(request.POST or None, instance=found) if can_change else None
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Seule la coordination de la coopération modifie ses "
+                                     "modèles."))
+        if form.is_valid():
+            try:
+                services.template_save(actor=request.user, cooperation=found.cooperation,
+                                       template=found, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors_into(form, exc)
+            else:
+                messages.success(request, _("Modèle enregistré."))
+                return redirect("coordination:template", code=found.code)
+        found.refresh_from_db()
+    return render(request, "coordination/template.html", {
+        "template": found, "activities": list(found.activities.all()), "form": form,
+        "activity_form": forms.ActivityForm() if can_change else None,
+        "can_change": can_change, "title": found.name}, status=400 if form and form.errors
+        else 200)
+
+
+@login_required
+def template_activity(request: HttpRequest, code: str,
+                      activity: str | None = None) -> HttpResponse:
+    found = selectors.template_get(code)
+    if not can(request.user, "coordination.change_template", found):
+        raise PermissionDenied(_("Seule la coordination de la coopération modifie ses modèles."))
+    instance = get_object_or_404(found.activities, code=activity) if activity else None
+    form = forms.ActivityForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_activity_save(actor=request.user, template=found,
+                                            activity=instance, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Activité enregistrée."))
+            return redirect("coordination:template", code=found.code)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Activité du modèle « %(t)s »") % {"t": found.name},
+        "submit": _("Enregistrer")}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def template_activity_remove(request: HttpRequest, code: str, activity: str) -> HttpResponse:
+    found = selectors.template_get(code)
+    entry = get_object_or_404(found.activities, code=activity)
+    services.template_activity_remove(actor=request.user, activity=entry)
+    messages.success(request, _("Activité retirée du modèle."))
+    return redirect("coordination:template", code=found.code)
 
 
 # — Pathways ——————————————————————————————————————————————————————————————————————————————————
@@ -158,6 +267,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "coordination.enrol_patient", coop):
         raise PermissionDenied(_("Seule la coordination de la coopération inscrit des patients."))
     form = forms.EnrolForm(request.POST or None)
+    form.fields["template"].queryset = selectors.templates_available(coop)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = None
@@ -235,6 +345,8 @@ def _render_pathway(request: HttpRequest, pathway, bound: dict[str, Any] | None 
     for name, form_class in PATHWAY_FORMS.items():
         context[f"{name}_form"] = bound.get(name) or form_class(
             initial={"start_date": pathway.start_date, "template": pathway.template_id})
+    context["plan_form"].fields["template"].queryset = selectors.templates_available(
+        pathway.cooperation)
     return render(request, "coordination/pathway.html", context, status=status)
 
 

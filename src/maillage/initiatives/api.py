@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 from pydantic import Field
@@ -51,6 +51,9 @@ class InitiativeOut(Schema):
     results: list[ResultOut]
     source_app: str
     source_id: str
+    is_demo: bool
+    archived: bool
+    hidden: bool
     url: str
 
 
@@ -85,12 +88,25 @@ class TestimonyOut(Schema):
     created_at: datetime
 
 
+class ModerationEventOut(Schema):
+    action: str
+    reason: str
+    created_at: datetime
+
+
 class InitiativeDetailOut(InitiativeOut):
     access_change: AccessChangeOut
     testimonies: list[TestimonyOut]
     reactions: dict[str, int]
+    my_reactions: list[str]
     following: bool
     can_edit: bool
+    can_testify: bool
+    can_react: bool
+    can_follow: bool
+    can_moderate: bool
+    moderation_history: list[ModerationEventOut] = Field(
+        description="Décisions de modération (visibles des modérateurs du territoire seulement)")
 
 
 def _out(initiative: Initiative) -> dict[str, Any]:
@@ -103,7 +119,8 @@ def _out(initiative: Initiative) -> dict[str, Any]:
             "results": [{"label": r.label, "value": float(r.value), "unit": r.unit,
                          "year": r.year} for r in initiative.results.all()],
             "source_app": initiative.source_app, "source_id": initiative.source_id,
-            "url": initiative.get_absolute_url()}
+            "is_demo": initiative.is_demo, "archived": initiative.archived_at is not None,
+            "hidden": initiative.hidden_at is not None, "url": initiative.get_absolute_url()}
 
 
 def _testimony_out(testimony: Testimony, label: str) -> dict[str, Any]:
@@ -118,7 +135,12 @@ def _testimony_out(testimony: Testimony, label: str) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
+    """What the initiative's page shows, with the same rights (checked on the object)."""
+    from maillage.participation.selectors import moderation_history
+
+    user = request.user
     access = selectors.access_change_around(initiative)
+    can_moderate = user.has_perm("initiatives.moderate_initiative", initiative)
     return _out(initiative) | {
         "access_change": {
             "computed": access.computed, "profession": access.profession,
@@ -130,8 +152,16 @@ def _detail(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
                         for r in selectors.testimonies_of(viewer=request.user,
                                                           initiative=initiative)],
         "reactions": selectors.reaction_counts(initiative),
-        "following": selectors.is_following(viewer=request.user, initiative=initiative),
-        "can_edit": request.user.has_perm("initiatives.change_initiative", initiative),
+        "my_reactions": sorted(selectors.reactions_of(viewer=user, initiative=initiative)),
+        "following": selectors.is_following(viewer=user, initiative=initiative),
+        "can_edit": user.has_perm("initiatives.change_initiative", initiative),
+        "can_testify": user.has_perm("initiatives.add_testimony", initiative),
+        "can_react": user.has_perm("initiatives.react_initiative", initiative),
+        "can_follow": user.has_perm("initiatives.follow_initiative", initiative),
+        "can_moderate": can_moderate,
+        "moderation_history": [
+            {"action": e.action, "reason": e.reason, "created_at": e.created_at}
+            for e in (moderation_history(initiative) if can_moderate else [])],
     }
 
 
@@ -170,6 +200,23 @@ def _arguments(filters: DirectoryQuery) -> dict[str, Any]:
 def directory(request: HttpRequest, filters: Query[DirectoryQuery]):
     return [_out(i) for i in selectors.initiative_list(viewer=request.user,
                                                        **_arguments(filters))]
+
+
+@router.get("/map", summary="Carte de l'annuaire filtré (GeoJSON, centroïdes des communes)")
+def directory_map(request: HttpRequest, filters: Query[DirectoryQuery]):
+    return selectors.initiatives_geojson(
+        selectors.initiative_list(viewer=request.user, **_arguments(filters)))
+
+
+@router.get("/export.csv", summary="Annuaire filtré en CSV",
+            openapi_extra={"responses": {200: {"description": "CSV (UTF-8)",
+                                               "content": {"text/csv": {}}}}})
+def directory_csv(request: HttpRequest, filters: Query[DirectoryQuery]):
+    found = selectors.initiative_list(viewer=request.user, **_arguments(filters))
+    response = HttpResponse(exports.directory_csv(found, request.build_absolute_uri("/")[:-1]),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+    return response
 
 
 @router.get("/open-data", summary="Annuaire en données ouvertes (Licence Ouverte / Etalab 2.0)")

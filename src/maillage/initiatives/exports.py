@@ -20,7 +20,7 @@ LICENCE = {"name": "Licence Ouverte / Open Licence version 2.0 (Etalab)",
 COLUMNS = ["id", "nom", "type", "theme", "population_servie", "code_insee", "commune",
            "departement", "porte_par", "depuis", "contact", "comment_participer", "presentation",
            "enseignements", "resultats_declares", "latitude_centroide", "longitude_centroide",
-           "source", "url"]
+           "source", "exemple_fictif", "url"]
 
 
 def _results(initiative: Initiative) -> list[dict[str, Any]]:
@@ -41,6 +41,8 @@ def initiative_record(initiative: Initiative, base_url: str = "") -> dict[str, A
         "resultats_declares": _results(initiative),
         "latitude_centroide": c.latitude, "longitude_centroide": c.longitude,
         "source": initiative.source_app or "maillage",
+        # Demo content (`maillage demo`) is fictive: said in every export.
+        "exemple_fictif": initiative.is_demo,
         "url": base_url + initiative.get_absolute_url(),
     }
 

@@ -109,6 +109,15 @@ class ReasonForm(ErrorsTiedToFields, forms.Form):
                              widget=forms.Textarea(attrs=DSFR_INPUT | {"rows": 2}))
 
 
+class TestimonyDecisionForm(ErrorsTiedToFields, forms.Form):
+    """Publishing needs no reason; refusing does (checked by the service, so the browser must
+    not block "Publier" on an empty field)."""
+
+    reason = forms.CharField(label=_("Motif"), max_length=2000, required=False,
+                             help_text=_("Obligatoire pour un refus ; l'auteur·rice le lira."),
+                             widget=forms.Textarea(attrs=DSFR_INPUT | {"rows": 2}))
+
+
 class OwnerForm(ErrorsTiedToFields, forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail de la personne"),
                              widget=forms.EmailInput(attrs=DSFR_INPUT))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from maillage.initiatives.models import (
@@ -67,7 +67,8 @@ def initiative_list(*, viewer: Any, territory: TerritoryRef | None = None, kind:
     for word in query.split()[:8]:
         found = found.filter(Q(title__icontains=word) | Q(summary__icontains=word)
                              | Q(run_by__icontains=word) | Q(commune__name__icontains=word))
-    return list(found)
+    # The exports and the API give each initiative's declared results: one query for all.
+    return list(found.prefetch_related("results"))
 
 
 def initiative_get(*, viewer: Any, pk: int) -> Initiative | None:
@@ -174,7 +175,9 @@ def nearest_initiatives(*, viewer: Any, commune: Commune, kind: str = "", limit:
     hits = [Nearby(i, km_between(commune.latitude, commune.longitude,
                                  i.commune.latitude, i.commune.longitude)) for i in found]
     hits.sort(key=lambda h: (h.distance_km, h.initiative.title, h.initiative.pk))
-    return hits[:limit]
+    hits = hits[:limit]
+    prefetch_related_objects([h.initiative for h in hits], "results")
+    return hits
 
 
 def present_in(*, commune: Commune, kind: str = "") -> list[Initiative]:

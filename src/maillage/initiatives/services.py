@@ -178,10 +178,12 @@ def _clean_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 def initiative_create(*, actor: User, title: str, kind: str, theme: str, summary: str,
                       commune: str, run_by: str, population: str = Population.ALL,
                       started_on: date | None = None, contact: str = "", how_to_join: str = "",
-                      lessons: str = "", results: str | list[ResultSpec] = "") -> Initiative:
+                      lessons: str = "", results: str | list[ResultSpec] = "",
+                      is_demo: bool = False) -> Initiative:
     """A person with a confirmed e-mail address describes an initiative and becomes its owner.
 
-    Followers of the commune (participation's follows) are told.
+    Followers of the commune (participation's follows) are told. `is_demo` is for the demo
+    loader only (never offered on the page or the API).
     """
     if not actor.has_perm("initiatives.add_initiative"):
         raise _deny(_("Confirmez votre adresse e-mail pour décrire une initiative."))
@@ -191,7 +193,7 @@ def initiative_create(*, actor: User, title: str, kind: str, theme: str, summary
          "contact": contact, "how_to_join": how_to_join, "lessons": lessons,
          "results": results}, partial=False)
     specs = cleaned.pop("results")
-    initiative = Initiative.objects.create(created_by=actor, **cleaned)
+    initiative = Initiative.objects.create(created_by=actor, is_demo=bool(is_demo), **cleaned)
     initiative.owners.add(actor)
     _results_store(initiative, specs)
     notify(user_ids=followers(communes=[initiative.commune_id]) - {actor.pk},
@@ -488,6 +490,22 @@ def _from_transport(region: str | None) -> list[Linked]:
     return found
 
 
+def _network_commune(organisation: Organisation) -> Commune | None:
+    """Where a cooperation without a commune of its own works: its members' first commune
+    (members by name), else the first commune of its services."""
+    from maillage.coordination.selectors import network_of
+
+    network = network_of(organisation)
+    for entry in network:
+        if entry["organisation"].commune is not None:
+            return entry["organisation"].commune
+    for entry in network:
+        for service in entry["services"]:
+            if getattr(service, "commune", None) is not None:
+                return service.commune
+    return None
+
+
 def _from_coordination(region: str | None) -> list[Linked]:
     from maillage.coordination.selectors import cooperations
 
@@ -495,7 +513,8 @@ def _from_coordination(region: str | None) -> list[Linked]:
              Organisation.Kind.HEALTH_CENTRE: InitiativeKind.HEALTH_CENTRE}
     found = []
     for organisation in cooperations().select_related("commune"):
-        commune = organisation.commune
+        # A CPTS is often registered without a commune: it is placed where its network is.
+        commune = organisation.commune or _network_commune(organisation)
         if commune is None or (region and commune.region_id != region):
             continue
         kind = kinds.get(organisation.kind, InitiativeKind.COOPERATION)

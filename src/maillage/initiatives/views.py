@@ -250,8 +250,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
     pending = selectors.pending_testimonies(viewer=request.user)
     return render(request, "initiatives/moderation.html", {
         "title": _("Témoignages à modérer"),
-        "pending": [(t, selectors.author_label(t)) for t in pending],
-        "reason_form": forms.ReasonForm()})
+        # One form per testimony, with its own ids (several on the page).
+        "pending": [(t, selectors.author_label(t),
+                     forms.TestimonyDecisionForm(auto_id=f"id_t{t.pk}_%s")) for t in pending]})
 
 
 @login_required

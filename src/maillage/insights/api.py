@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -57,12 +57,21 @@ class RunIn(Schema):
     label: str = ""
 
 
+class ReferenceRowOut(Schema):
+    code_insee: str
+    commune: str
+    maillage: float
+    drees: float
+    difference: float
+
+
 class ReferenceOut(Schema):
     year: int | None
     communes: int
     spearman: float | None
     mean_absolute_error: float | None
     class_agreement: float | None
+    rows: list[ReferenceRowOut]
 
 
 class ComparisonOut(Schema):
@@ -99,8 +108,7 @@ def latest(request: HttpRequest, region: str = Query(..., max_length=3),
 @router.post("/runs", response={202: RunOut}, auth=django_auth,
              summary="Lancer un calcul (tâche de fond ; analystes de la région)")
 def start_run(request: HttpRequest, payload: RunIn):
-    run = services.access_run_start(actor=request.user, **payload.dict())
-    return 202, run
+    return Status(202, services.access_run_start(actor=request.user, **payload.dict()))
 
 
 @router.get("/runs/{pk}", response=RunOut)
@@ -114,9 +122,11 @@ def results(request: HttpRequest, pk: int,
             sort: str = Query("acces",
                               pattern="^(nom|code|acces|classe|population|ages|distance)$"),
             descending: bool = False, offset: int = Query(0, ge=0),
-            limit: int = Query(100, ge=1, le=1000)):
+            limit: int = Query(100, ge=1, le=1000),
+            departement: str | None = Query(None, max_length=3,
+                                            description="communes d'un département seulement")):
     run = _run(pk)
-    rows = selectors.run_results(run, sort, descending)[offset:offset + limit]
+    rows = selectors.run_results(run, sort, descending, departement)[offset:offset + limit]
     return [
         {"code_insee": r.commune_id, "commune": r.commune.name,
          "accessibility": r.accessibility, "desert_class": selectors.class_code(r.desert_class),
@@ -128,8 +138,10 @@ def results(request: HttpRequest, pk: int,
 
 
 @router.get("/runs/{pk}/results.csv", summary="Résultats en CSV")
-def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse(exports.run_csv(_run(pk)), content_type="text/csv; charset=utf-8")
+def results_csv(request: HttpRequest, pk: int,
+                departement: str | None = Query(None, max_length=3)) -> HttpResponse:
+    return HttpResponse(exports.run_csv(_run(pk), departement=departement),
+                        content_type="text/csv; charset=utf-8")
 
 
 @router.get("/runs/{pk}/layer.geojson", summary="Couche cartographique (GeoJSON)")
@@ -140,17 +152,40 @@ def layer(request: HttpRequest, pk: int,
 
 @router.get("/runs/{pk}/reference", response=ReferenceOut,
             summary="Comparaison avec l'APL publiée par la DREES")
-def reference(request: HttpRequest, pk: int):
-    return selectors.reference_compare(_run(pk))
+def reference(request: HttpRequest, pk: int, offset: int = Query(0, ge=0),
+              limit: int = Query(100, ge=1, le=1000)):
+    comparison = selectors.reference_compare(_run(pk))
+    return {
+        "year": comparison.year, "communes": comparison.communes,
+        "spearman": comparison.spearman,
+        "mean_absolute_error": comparison.mean_absolute_error,
+        "class_agreement": comparison.class_agreement,
+        "rows": [
+            {"code_insee": code, "commune": name, "maillage": computed, "drees": drees,
+             "difference": difference}
+            for code, name, computed, drees, difference in
+            comparison.rows[offset:offset + limit]
+        ],
+    }
+
+
+def _comparison(before: int, after: int) -> selectors.Comparison:
+    try:
+        return selectors.runs_compare(_run(before), _run(after))
+    except ValueError as exc:
+        raise HttpError(400, "Les deux calculs doivent porter sur la même région et la même "
+                             "profession.") from exc
+
+
+@router.get("/compare.csv", summary="Avant / après entre deux calculs, en CSV")
+def compare_csv(request: HttpRequest, before: int, after: int) -> HttpResponse:
+    return HttpResponse(exports.comparison_csv(_comparison(before, after)),
+                        content_type="text/csv; charset=utf-8")
 
 
 @router.get("/compare", response=ComparisonOut, summary="Avant / après entre deux calculs")
 def compare(request: HttpRequest, before: int, after: int) -> dict[str, Any]:
-    try:
-        comparison = selectors.runs_compare(_run(before), _run(after))
-    except ValueError as exc:
-        raise HttpError(400, "Les deux calculs doivent porter sur la même région et la même "
-                             "profession.") from exc
+    comparison = _comparison(before, after)
     return {
         "before": before, "after": after, "mean_delta": comparison.mean_delta,
         "population_lifted_out_of_priority": comparison.population_lifted_out_of_priority,

@@ -5,7 +5,7 @@ The two calibrated values were fitted for the whole country, not commune by comm
 DREES's published APL 2022 (`maillage access calibrate`, see `calibration.py`): the effective
 road speed (great-circle distance × detour ÷ speed) maximises the mean Spearman correlation over
 the régions of the mirror; then the activity counted per SIRENE GP establishment is the
-least-squares factor that matches DREES's APL levels (APL is linear in supply).
+factor minimising the mean absolute error against DREES's APL (APL is linear in supply).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ CALIBRATED_SPEED_KMH = 45.0
 DETOUR_FACTOR = DEFAULT_DETOUR_FACTOR
 
 # Yearly consultations counted for one SIRENE "86.21Z" establishment, calibrated by
-# `maillage access calibrate` (2026-11-23, 27,581 communes of the 14 régions of the mirror,
-# 45 km/h): the least-squares factor against DREES's APL 2022. Overall Spearman 0.538, mean
+# `maillage access calibrate` (2026-11-23, re-run 2026-12-04 with the same result: scale 1.0002;
+# 27,581 communes of the 14 régions of the mirror, 45 km/h): the factor minimising the mean
+# absolute error against DREES's APL 2022 (benchmarks/README.md). Overall Spearman 0.538, mean
 # absolute error 0.94 C/an/hab, 69 % agreement on APL < 2.5. Below one GP's activity because
 # the 2019 stock keeps closed establishments and secondary sites, and misses salaried GPs.
 ACTIVITY_PER_GP_ESTABLISHMENT = 2855.0

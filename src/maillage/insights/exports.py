@@ -6,6 +6,10 @@ import csv
 import io
 import re
 
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from maillage.engines.access import DesertClass
 from maillage.insights.models import AccessRun
 from maillage.insights.selectors import (
@@ -16,9 +20,9 @@ from maillage.insights.selectors import (
 )
 
 CHART_LABELS = {
-    DesertClass.PRIORITY: "intervention\nprioritaire",
-    DesertClass.COMPLEMENTARY: "action\ncomplémentaire",
-    DesertClass.NOT_UNDERSERVED: "non sous-dotée",
+    DesertClass.PRIORITY: gettext_lazy("intervention\nprioritaire"),
+    DesertClass.COMPLEMENTARY: gettext_lazy("action\ncomplémentaire"),
+    DesertClass.NOT_UNDERSERVED: gettext_lazy("non sous-dotée"),
 }
 
 CSV_COLUMNS = [
@@ -86,9 +90,9 @@ def population_by_class_svg(run: AccessRun) -> str:
     values = [by_class.get(c.name.lower(), 0.0) for c in classes]
     figure, axis = plt.subplots(figsize=(6.4, 2.4), dpi=100)
     axis.barh(range(len(classes)), values, color=[CLASS_COLOURS[c] for c in classes])
-    axis.set_yticks(range(len(classes)), [CHART_LABELS[c] for c in classes])
+    axis.set_yticks(range(len(classes)), [str(CHART_LABELS[c]) for c in classes])
     axis.invert_yaxis()
-    axis.set_xlabel("habitants")
+    axis.set_xlabel(_("habitants"))
     axis.xaxis.set_major_locator(MaxNLocator(4))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}".replace(",", " ")))
     axis.set_xlim(0, max(values) * 1.3 if max(values) > 0 else 1)
@@ -103,6 +107,7 @@ def population_by_class_svg(run: AccessRun) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.find("<svg"):]
     # Scale with its column (the viewBox keeps the proportions) instead of a fixed width.
+    label = escape(_("Population par classe"))
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  r'<svg\1 style="width:100%;height:auto" role="img" '
-                  r'aria-label="Population par classe"', svg, count=1)
+                  lambda m: f'<svg{m.group(1)} style="width:100%;height:auto" role="img" '
+                            f'aria-label="{label}"', svg, count=1)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.translation import gettext as _
 
 from maillage.engines.access import AGE_WEIGHTS_2022, Locations, standardised_population
 from maillage.insights import defaults
@@ -57,8 +58,8 @@ def demand_for(region: str, halo_km: float = defaults.HALO_KM) -> DemandInput:
     lons = [lon for _, lon in bounds]
     if not lats:
         raise AccessDataMissing(
-            f"Aucune commune de la région {region} n'est chargée : lancez "
-            f"« maillage import_territories --region {region} »."
+            _("Aucune commune de la région %(r)s n'est chargée : lancez "
+              "« maillage import_territories --region %(r)s ».") % {"r": region}
         )
     dlat = halo_km / 111.0
     dlon = halo_km / (111.0 * math.cos(math.radians(max(abs(min(lats)), abs(max(lats))))))
@@ -155,20 +156,21 @@ def supply_for(profession: str, demand: DemandInput) -> SupplyInput:
         np.add.at(per_commune, [index[s.commune] for s in sites], counted)
         if missing:
             notes.append(
-                f"activité inconnue pour {missing} sites de médecins : "
-                f"{defaults.ACTIVITY_PER_GP_WITHOUT_DATA:.0f} consultations/an par médecin "
-                "(valeur DREES d'un nouvel installé)")
+                _("activité inconnue pour %(n)s sites de médecins : %(a).0f consultations/an "
+                  "par médecin (valeur DREES d'un nouvel installé)")
+                % {"n": missing, "a": defaults.ACTIVITY_PER_GP_WITHOUT_DATA})
     elif kind is not None:
         factor = 1.0
         if is_gp:
             factor = (defaults.ACTIVITY_PER_GP_ESTABLISHMENT if kind == "sirene_counts"
                       else defaults.ACTIVITY_PER_GP_WITHOUT_DATA)
             notes.append(
-                f"{factor:.0f} consultations/an par "
-                + ("établissement SIRENE (valeur calibrée sur l'APL DREES 2022)"
-                   if kind == "sirene_counts" else "médecin recensé"))
+                (_("%(a).0f consultations/an par établissement SIRENE (valeur calibrée sur "
+                   "l'APL DREES 2022)") if kind == "sirene_counts"
+                 else _("%(a).0f consultations/an par médecin recensé")) % {"a": factor})
         elif kind == "rpps":
-            notes.append("un équivalent temps plein par professionnel, réparti entre ses sites")
+            notes.append(_("un équivalent temps plein par professionnel, réparti entre ses "
+                           "sites"))
         for code, quantity, _activity in supply.supply_by_commune(
                 profession=profession, source_kind=kind):
             if code in index:
@@ -179,7 +181,8 @@ def supply_for(profession: str, demand: DemandInput) -> SupplyInput:
         for code, consultations in declared.items():
             per_commune[index[code]] = consultations
         if declared:
-            notes.append(f"activité déclarée par commune utilisée pour {len(declared)} communes")
+            notes.append(_("activité déclarée par commune utilisée pour %(n)s communes")
+                         % {"n": len(declared)})
     sources = supply.supply_sources_for(profession=profession, source_kind=kind) if kind else []
     sites_index = np.flatnonzero(per_commune > 0)
     return SupplyInput(

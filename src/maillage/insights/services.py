@@ -126,8 +126,10 @@ def access_run_execute(run: AccessRun, progress: ProgressCallback | None = None)
     try:
         summary = _compute_and_store(run, report)
     except Exception as exc:
+        from maillage.insights.errors import describe
+
         AccessRun.objects.filter(pk=run.pk).update(
-            state=AccessRun.State.FAILED, error=str(exc), finished_at=timezone.now()
+            state=AccessRun.State.FAILED, error=describe(exc), finished_at=timezone.now()
         )
         run.refresh_from_db()
         raise

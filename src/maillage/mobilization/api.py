@@ -157,6 +157,81 @@ def answer(request: HttpRequest, pk: int, payload: AnswerIn):
     return _petition_out(petition)
 
 
+@router.post("/petitions/{pk}/close", auth=django_auth,
+             response={200: PetitionOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Clore une pétition ouverte (organisateur·rice, modération)")
+def close_petition(request: HttpRequest, pk: int):
+    return _petition_out(services.petition_close(actor=request.user,
+                                                 petition=_petition(request, pk)))
+
+
+class PublicSignatureOut(Schema):
+    name: str
+    commune_code: str | None
+    commune: str | None
+    signed_at: datetime
+
+
+@router.get("/petitions/{pk}/public-signatures", response={200: list[PublicSignatureOut],
+                                                          404: ErrorOut},
+            summary="Signataires ayant choisi d'afficher nom et commune")
+def public_signatures(request: HttpRequest, pk: int):
+    return [{"name": s.name, "commune_code": s.commune_id,
+             "commune": s.commune.name if s.commune else None, "signed_at": s.created_at}
+            for s in selectors.public_signatures(_petition(request, pk))]
+
+
+def _exportable(request: HttpRequest, pk: int) -> Petition:
+    found = _petition(request, pk)
+    if not request.user.has_perm("mobilization.export_signatures", found):
+        raise HttpError(403, "Réservé à l'organisateur·rice et à l'autorité interpellée.")
+    return found
+
+
+@router.get("/petitions/{pk}/signatures.csv", auth=django_auth,
+            summary="Liste des signatures pour le dépôt officiel (CSV)")
+def signatures_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    from maillage.mobilization import exports
+
+    found = _exportable(request, pk)
+    response = HttpResponse(exports.signatures_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="petition-{found.pk}-signatures.csv"'
+    return response
+
+
+@router.get("/petitions/{pk}/petition.pdf", auth=django_auth,
+            summary="Pétition, signatures par commune et accès aux soins du territoire (PDF)")
+def petition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from maillage.mobilization import exports
+
+    found = _exportable(request, pk)
+    response = HttpResponse(exports.petition_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="petition-{found.pk}.pdf"'
+    return response
+
+
+class FlaggedOut(Schema):
+    kind: str
+    id: int
+    text: str
+    url: str
+
+
+class ModerationQueueOut(Schema):
+    pending_petitions: list[PetitionOut]
+    flagged: list[FlaggedOut]
+
+
+@router.get("/moderation", auth=django_auth, response=ModerationQueueOut,
+            summary="File de modération : pétitions en attente, messages signalés")
+def moderation_queue(request: HttpRequest):
+    return {"pending_petitions": [_petition_out(p) for p in
+                                  selectors.pending_petitions(viewer=request.user)],
+            "flagged": [{"kind": "thread" if isinstance(c, ForumThread) else "post",
+                         "id": c.pk, "text": str(c)[:300], "url": c.get_absolute_url()}
+                        for c in selectors.flagged_content(viewer=request.user)]}
+
+
 # Forums ---------------------------------------------------------------------------------------
 
 class ThreadIn(Schema):
@@ -372,6 +447,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 class ReachOut(Schema):
     views: int
     registrations: int
+    messages_sent: int
     by_commune: list[dict[str, Any]]
 
 
@@ -386,8 +462,148 @@ def reach(request: HttpRequest, pk: int):
         raise HttpError(403, "Réservé aux organisateurs de la campagne.")
     found = selectors.campaign_reach(campaign)
     return {"views": found.views, "registrations": found.registrations,
+            "messages_sent": found.messages_sent,
             "by_commune": [{"code": c, "name": n, "targeted": t, "views": v,
-                            "registrations": r} for c, n, t, v, r in found.by_commune]}
+                            "registrations": r, "emails": e}
+                           for c, n, t, v, r, e in found.by_commune]}
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    place: str
+    commune_code: str | None
+    starts_at: datetime
+    capacity: int | None
+    registrations: int
+    registered: bool
+
+
+class CampaignDetailOut(CampaignOut):
+    body: str
+    targets: list[dict[str, str]]
+    events: list[EventOut]
+
+
+def _event_out(event: CampaignEvent, registered: set[int]) -> dict[str, Any]:
+    return {"id": event.pk, "title": event.title, "place": event.place,
+            "commune_code": event.commune_id, "starts_at": event.starts_at,
+            "capacity": event.capacity, "registrations": event.registrations.count(),
+            "registered": event.pk in registered}
+
+
+def _campaign(request: HttpRequest, pk: int) -> Any:
+    found = selectors.campaign_get(viewer=request.user, pk=pk)
+    if found is None:
+        raise Http404("Campagne introuvable.")
+    return found
+
+
+@router.get("/campaigns/{pk}", response={200: CampaignDetailOut, 404: ErrorOut},
+            summary="Une campagne : présentation, communes ciblées, événements")
+def campaign(request: HttpRequest, pk: int):
+    found = _campaign(request, pk)
+    services.campaign_view_record(viewer=request.user, campaign=found)
+    registered: set[int] = set()
+    if request.user.is_authenticated:
+        registered = set(request.user.mobilization_registrations.values_list("event_id",
+                                                                               flat=True))
+    return _campaign_out(found) | {
+        "body": found.body,
+        "targets": [{"code": t.commune_id, "name": t.commune.name}
+                    for t in found.targets.select_related("commune").order_by("commune__name")],
+        "events": [_event_out(e, registered) for e in found.events.all()]}
+
+
+class EventIn(Schema):
+    title: str = Field(max_length=200)
+    place: str = Field(max_length=300)
+    starts_at: datetime
+    commune_code: str = Field("", max_length=5)
+    capacity: int | None = Field(None, ge=1, le=1_000_000)
+
+
+@router.post("/campaigns/{pk}/events", auth=django_auth,
+             response={201: EventOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Ajouter un événement à une campagne (organisateurs)")
+@field_errors
+def create_event(request: HttpRequest, pk: int, payload: EventIn):
+    event = services.event_create(actor=request.user, campaign=_campaign(request, pk),
+                                  **payload.dict())
+    return Status(201, _event_out(event, set()))
+
+
+class CampaignMessageIn(Schema):
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=5000)
+
+
+class CampaignMessageOut(Schema):
+    id: int
+    subject: str
+    created_at: datetime
+    recipients: int
+    sent: int
+
+
+def _organised(request: HttpRequest, pk: int) -> Any:
+    found = _campaign(request, pk)
+    if not request.user.has_perm("mobilization.change_campaign", found):
+        raise HttpError(403, "Réservé aux organisateurs de la campagne.")
+    return found
+
+
+@router.get("/campaigns/{pk}/messages", auth=django_auth,
+            response={200: list[CampaignMessageOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Messages envoyés par une campagne (organisateurs)")
+def campaign_messages(request: HttpRequest, pk: int):
+    return [{"id": m.pk, "subject": m.subject, "created_at": m.created_at,
+             "recipients": m.recipients, "sent": m.sent}
+            for m in selectors.campaign_messages(_organised(request, pk))]
+
+
+@router.post("/campaigns/{pk}/messages", auth=django_auth,
+             response={201: CampaignMessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Écrire aux habitant·es vérifié·es des communes ciblées (e-mail, "
+                     "avec lien de désinscription)")
+@field_errors
+def send_campaign_message(request: HttpRequest, pk: int, payload: CampaignMessageIn):
+    message = services.campaign_message_send(
+        actor=request.user, campaign=_campaign(request, pk), subject=payload.subject,
+        body=payload.body, site_url=request.build_absolute_uri("/"))
+    recipients = message.deliveries.count()
+    return Status(201, {"id": message.pk, "subject": message.subject,
+                        "created_at": message.created_at, "recipients": recipients,
+                        "sent": message.deliveries.filter(sent_at__isnull=False).count()})
+
+
+class UnsubscribeIn(Schema):
+    token: str = Field(max_length=300)
+
+
+@router.post("/campaign-messages/unsubscribe", response={200: dict, 400: ErrorOut},
+             summary="Ne plus recevoir les messages de campagne (jeton du lien reçu)")
+@field_errors
+def unsubscribe(request: HttpRequest, payload: UnsubscribeIn):
+    services.campaign_unsubscribe(token=payload.token)
+    return {"receive": False}
+
+
+class PreferenceIn(Schema):
+    receive: bool
+
+
+@router.get("/campaign-messages/preference", auth=django_auth, response=dict,
+            summary="Est-ce que je reçois les messages de campagne ?")
+def preference(request: HttpRequest):
+    return {"receive": selectors.receives_campaign_messages(request.user)}
+
+
+@router.put("/campaign-messages/preference", auth=django_auth, response=dict,
+            summary="Recevoir ou non les messages de campagne")
+def preference_set(request: HttpRequest, payload: PreferenceIn):
+    return {"receive": services.campaign_messages_preference_set(actor=request.user,
+                                                                 receive=payload.receive)}
 
 
 @router.post("/events/{pk}/registrations", auth=django_auth,
@@ -404,6 +620,54 @@ def register(request: HttpRequest, pk: int):
 
 
 # Advocacy dossier -----------------------------------------------------------------------------
+
+class DossierOut(Schema):
+    level: str
+    code: str
+    name: str
+    built_at: datetime
+    access: dict[str, Any]
+    signalements_total: int
+    signalements_by_category: list[dict[str, Any]]
+    petitions: list[PetitionOut]
+    consultations: list[dict[str, Any]]
+    proposals: list[dict[str, Any]]
+
+
+@router.get("/dossier", response={200: DossierOut, 400: ErrorOut},
+            summary="Dossier de plaidoyer d'un territoire (données)")
+@field_errors
+def dossier(request: HttpRequest,
+            level: str = Query(..., pattern="^(region|departement|commune)$"),
+            code: str = Query(..., max_length=9)):
+    territory, name = services.territory_resolve(level, code)
+    built = dossiers.dossier_build(territory=territory, name=name)
+    access = built.access
+    return {
+        "level": territory.level, "code": territory.code, "name": built.name,
+        "built_at": built.built_at,
+        "access": {"run": access.run.pk if access.run else None, "communes": access.communes,
+                   "population": access.population,
+                   "population_by_class": access.population_by_class,
+                   "weighted_accessibility": access.weighted_accessibility,
+                   "unit": access.unit, "provenance": access.provenance,
+                   "least_served": [{"code": r.commune_id, "name": r.commune.name,
+                                     "accessibility": r.accessibility,
+                                     "population": r.population}
+                                    for r in access.rows[:15]]},
+        "signalements_total": built.signalements_total,
+        "signalements_by_category": [{"category": label, "count": n}
+                                     for label, n in built.signalements_by_category],
+        "petitions": [_petition_out(p) for p in built.petitions],
+        "consultations": [{"title": c.title, "process": c.process, "responses": c.responses,
+                           "questions": [{"question": q, "rows": [
+                               {"label": label, "value": value, "share": share}
+                               for label, value, share in rows]} for q, rows in c.questions]}
+                          for c in built.consultations],
+        "proposals": [{"title": t, "status": st, "answer": a, "supports": n, "process": pr}
+                      for t, st, a, n, pr in built.proposals],
+    }
+
 
 @router.get("/dossier.pdf", summary="Dossier de plaidoyer d'un territoire (PDF)")
 @field_errors

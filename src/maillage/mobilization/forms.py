@@ -117,3 +117,12 @@ class EventForm(ErrorsTiedToFields, forms.Form):
                                                                           "datetime-local"}))
     capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1,
                                   widget=forms.NumberInput(attrs=DSFR_INPUT))
+
+
+class CampaignMessageForm(ErrorsTiedToFields, forms.Form):
+    subject = forms.CharField(label=_("Objet"), max_length=200,
+                              widget=forms.TextInput(attrs=DSFR_INPUT))
+    body = forms.CharField(label=_("Message"), max_length=5000,
+                           help_text=_("Un lien vers la campagne et un lien de désinscription "
+                                       "sont ajoutés à chaque e-mail."),
+                           widget=forms.Textarea(attrs=DSFR_INPUT | {"rows": 6}))

@@ -63,6 +63,9 @@ class Petition(Moderated):
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # When the authority was last reminded that an official answer is awaited.
+    answer_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -315,3 +318,56 @@ class EventRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id}"
+
+
+class CampaignMessage(models.Model):
+    """A message of a campaign, e-mailed to the residents of its target communes."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("message"))
+    # Where the links in the e-mails point (the site the organiser used).
+    site_url = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message de campagne")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class CampaignDelivery(models.Model):
+    """One recipient of one message; `sent_at` once the e-mail left (sending is resumable)."""
+
+    message = models.ForeignKey(CampaignMessage, on_delete=models.CASCADE,
+                                related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"],
+                                    name="mobilization_deliver_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.user_id}"
+
+
+class CampaignOptOut(models.Model):
+    """A person who no longer wants campaign messages (from the link in every message)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="mobilization_campaign_opt_out")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

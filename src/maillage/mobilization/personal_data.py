@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from maillage.mobilization.models import (
+    CampaignDelivery,
+    CampaignOptOut,
     EventRegistration,
     ForumThread,
     Petition,
@@ -48,6 +50,12 @@ def export(user: Any) -> dict[str, Any]:
             {"event": r.event_id, "created_at": r.created_at.isoformat()}
             for r in EventRegistration.objects.filter(user=user)
         ],
+        "campaign_messages_received": [
+            {"message": d.message_id, "subject": d.message.subject,
+             "sent_at": d.sent_at.isoformat() if d.sent_at else None}
+            for d in CampaignDelivery.objects.filter(user=user).select_related("message")
+        ],
+        "campaign_messages_refused": CampaignOptOut.objects.filter(user=user).exists(),
     }
 
 
@@ -57,5 +65,6 @@ def erase(user: Any) -> None:
     ForumThread.objects.filter(author=user).update(author=None)
     Post.objects.filter(author=user).update(author=None)
     EventRegistration.objects.filter(user=user).update(user=None)
+    CampaignDelivery.objects.filter(user=user).update(user=None)
     Reaction.objects.filter(user=user).delete()
     ThreadFollow.objects.filter(user=user).delete()

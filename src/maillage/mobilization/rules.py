@@ -150,6 +150,9 @@ rules.add_perm("mobilization.sign_petition",
                is_verified_person & is_visible & is_open_for_signatures)
 rules.add_perm("mobilization.answer_petition",
                (is_superuser | represents_authority) & is_visible & awaits_answer)
+# The organiser (or a moderator) closes an open petition early; the deadline closes the others.
+rules.add_perm("mobilization.close_petition",
+               is_open_for_signatures & (is_author | can_moderate))
 # The signature list (names of people) goes to the organiser and to the authority only.
 rules.add_perm("mobilization.export_signatures",
                is_published_petition & (is_author | is_superuser | represents_authority))
@@ -168,4 +171,6 @@ rules.add_perm("mobilization.add_campaign", is_superuser | is_campaigner)
 rules.add_perm("mobilization.change_campaign", is_superuser | is_campaigner)
 rules.add_perm("mobilization.view_campaign",
                is_published_campaign | is_superuser | is_campaigner)
+rules.add_perm("mobilization.send_campaign_message",
+               is_published_campaign & (is_superuser | is_campaigner))
 rules.add_perm("mobilization.register_event", is_verified_person & event_is_ahead)

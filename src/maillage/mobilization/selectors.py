@@ -239,21 +239,65 @@ def campaign_get(*, viewer: Any, pk: int) -> Campaign | None:
 class Reach:
     views: int
     registrations: int
-    # (code, name, targeted, views, registrations), targeted communes first
-    by_commune: list[tuple[str, str, bool, int, int]]
+    # (code, name, targeted, views, registrations, messages e-mailed), targeted communes first
+    by_commune: list[tuple[str, str, bool, int, int, int]]
+    messages_sent: int = 0
 
 
 def campaign_reach(campaign: Campaign) -> Reach:
-    """Views and registrations, in total and by commune (of the viewer, of the registrant)."""
+    """Views, registrations and e-mailed messages, in total and by commune (of the viewer, the
+    registrant, the recipient)."""
+    from maillage.mobilization.models import CampaignDelivery
+
     targets = set(campaign.targets.values_list("commune_id", flat=True))
     views = Counter(dict(CampaignView.objects.filter(campaign=campaign).values_list(
         "commune_id").annotate(n=Count("pk")).order_by()))
     registrations = Counter(dict(EventRegistration.objects.filter(
         event__campaign=campaign).values_list("commune_id").annotate(n=Count("pk")).order_by()))
-    codes = targets | {c for c in views if c} | {c for c in registrations if c}
+    sent = Counter(dict(CampaignDelivery.objects.filter(
+        message__campaign=campaign, sent_at__isnull=False).values_list("commune_id").annotate(
+        n=Count("pk")).order_by()))
+    codes = (targets | {c for c in views if c} | {c for c in registrations if c}
+             | {c for c in sent if c})
     names = dict(Commune.objects.filter(pk__in=codes).values_list("code", "name"))
     rows = [(code, names.get(code, code), code in targets, views.get(code, 0),
-             registrations.get(code, 0)) for code in codes]
+             registrations.get(code, 0), sent.get(code, 0)) for code in codes]
     rows.sort(key=lambda r: (not r[2], -r[3], r[1]))
     return Reach(views=sum(views.values()), registrations=sum(registrations.values()),
-                 by_commune=rows)
+                 by_commune=rows, messages_sent=sum(sent.values()))
+
+
+def campaign_recipients(campaign: Campaign) -> list[tuple[int, str]]:
+    """(user id, home commune) of the verified, active people living in the target communes
+    who did not opt out of campaign messages."""
+    from allauth.account.models import EmailAddress
+
+    from maillage.accounts.models import User
+    from maillage.participation.verification import residence_verifier
+
+    verifier = residence_verifier()
+    people = list(User.objects.filter(
+        is_active=True, home_commune__in=campaign.targets.values("commune_id"),
+        mobilization_campaign_opt_out__isnull=True).only("pk", "home_commune_id", "email"))
+    # Prime the default verifier's cache in one query instead of one per person.
+    confirmed = set(EmailAddress.objects.filter(
+        user__in=[p.pk for p in people], verified=True).values_list("user_id", flat=True))
+    for person in people:
+        person._maillage_verified = person.pk in confirmed
+    return [(p.pk, p.home_commune_id) for p in people if verifier.is_verified_person(p)]
+
+
+def campaign_messages(campaign: Campaign) -> list[Any]:
+    """Messages of a campaign with `recipients` and `sent` counts."""
+    from maillage.mobilization.models import CampaignMessage
+
+    return list(CampaignMessage.objects.filter(campaign=campaign).annotate(
+        recipients=Count("deliveries"),
+        sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))))
+
+
+def receives_campaign_messages(user: Any) -> bool:
+    from maillage.mobilization.models import CampaignOptOut
+
+    return bool(getattr(user, "is_authenticated", False)) and not CampaignOptOut.objects.filter(
+        user=user).exists()

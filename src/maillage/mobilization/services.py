@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,10 @@ from maillage.mobilization.models import (
     AuthorityKind,
     Campaign,
     CampaignCommune,
+    CampaignDelivery,
     CampaignEvent,
+    CampaignMessage,
+    CampaignOptOut,
     CampaignTheme,
     CampaignView,
     EventRegistration,
@@ -238,6 +242,76 @@ def petition_answer(*, actor: User, petition: Petition, answer: str) -> Petition
     return petition
 
 
+def _closed_notice(petition: Petition, count: int) -> None:
+    if petition.author_id:
+        notify(user_ids=[petition.author_id],
+               title=_("Votre pétition « %(t)s » est close : %(n)s signature(s)")
+               % {"t": petition.title, "n": count},
+               url=petition.get_absolute_url(),
+               body=_("Vous pouvez télécharger la liste des signatures pour la remettre à "
+                      "%(who)s.") % {"who": petition.authority_name})
+
+
+@transaction.atomic
+def petition_close(*, actor: User, petition: Petition) -> Petition:
+    """The organiser (or a moderator of the territory) closes an open petition early."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not actor.has_perm("mobilization.close_petition", petition):
+        raise _deny(_("Seul·e l'organisateur·rice ou un·e modérateur·rice du territoire clôt "
+                      "une pétition ouverte."))
+    petition.status, petition.closed_at = PetitionStatus.CLOSED, timezone.now()
+    petition.save(update_fields=["status", "closed_at"])
+    _closed_notice(petition, petition.signatures.count())
+    return petition
+
+
+def petitions_close_expired(*, now: datetime | None = None) -> int:
+    """Close the published petitions whose deadline has passed; tell each organiser."""
+    moment = now or timezone.now()
+    closed = 0
+    for pk in Petition.objects.filter(status=PetitionStatus.PUBLISHED,
+                                      deadline__lte=moment).values_list("pk", flat=True):
+        with transaction.atomic():
+            petition = Petition.objects.select_for_update().get(pk=pk)
+            if petition.status != PetitionStatus.PUBLISHED or petition.deadline > moment:
+                continue
+            petition.status, petition.closed_at = PetitionStatus.CLOSED, moment
+            petition.save(update_fields=["status", "closed_at"])
+            _closed_notice(petition, petition.signatures.count())
+            closed += 1
+    return closed
+
+
+def answer_delay_days() -> int:
+    """Days the authority has to answer once the threshold is reached (then reminded)."""
+    return int(getattr(settings, "MAILLAGE_PETITION_ANSWER_DAYS", 30))
+
+
+def petition_answer_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the authority of each petition awaiting an answer past the delay (then every
+    delay again); returns the petitions reminded."""
+    moment = now or timezone.now()
+    due = moment - timedelta(days=answer_delay_days())
+    reminded = 0
+    waiting = (Petition.objects.filter(threshold_reached_at__lte=due, answered_at__isnull=True,
+                                       hidden_at__isnull=True)
+               .exclude(status=PetitionStatus.REJECTED)
+               .filter(Q(answer_reminded_at__isnull=True) | Q(answer_reminded_at__lte=due)))
+    for pk in waiting.values_list("pk", flat=True):
+        with transaction.atomic():
+            petition = Petition.objects.select_for_update().get(pk=pk)
+            if petition.answered_at is not None:
+                continue
+            days = (moment - petition.threshold_reached_at).days
+            notify(user_ids=authority_user_ids(petition),
+                   title=_("Rappel : la pétition « %(t)s » attend votre réponse officielle "
+                           "depuis %(d)s jours") % {"t": petition.title, "d": days},
+                   url=petition.get_absolute_url())
+            Petition.objects.filter(pk=pk).update(answer_reminded_at=moment)
+            reminded += 1
+    return reminded
+
+
 # Moderation of forum content (adapter over participation) -------------------------------------
 
 def content_report(*, actor: User, content: ForumThread | Post, reason: str) -> Any:
@@ -423,6 +497,36 @@ def campaign_create(*, actor: User, region: str, title: str, theme: str, body: s
     return campaign
 
 
+@transaction.atomic
+def campaign_create_for_communes(*, actor: User, region: str, title: str, theme: str, body: str,
+                                 organiser_name: str, commune_codes: list[str],
+                                 criteria: dict[str, Any]) -> Campaign:
+    """A campaign targeted at communes chosen elsewhere (the planning app's priority index),
+    ``criteria`` saying how they were chosen. Same rights and checks as ``campaign_create``."""
+    from maillage.territories.models import Commune
+
+    territory, _name = territory_resolve("region", region, "region")
+    if not actor.has_perm("mobilization.add_campaign", territory):
+        raise _deny(_("Les coordinateurs, analystes et administrateurs de la région lancent "
+                      "les campagnes."))
+    if theme not in CampaignTheme.values:
+        raise ValidationError({"theme": _("Choisissez un thème dans la liste.")}, code="invalid")
+    wanted = list(dict.fromkeys(commune_codes))
+    codes = set(Commune.objects.filter(region_id=territory.code, code__in=wanted)
+                .values_list("code", flat=True))
+    if not wanted or len(codes) != len(wanted):
+        raise ValidationError({"commune_codes": _("Choisissez des communes de la région.")},
+                              code="no_target")
+    campaign = Campaign.objects.create(
+        title=_text(title, "title", limit=200), theme=theme, body=_text(body, "body",
+                                                                        limit=20_000),
+        organiser_name=_text(organiser_name, "organiser_name", limit=200),
+        region_id=territory.code, criteria={**criteria, "communes": wanted}, created_by=actor)
+    CampaignCommune.objects.bulk_create(
+        [CampaignCommune(campaign=campaign, commune_id=c) for c in wanted])
+    return campaign
+
+
 def campaign_view_record(*, viewer: Any, campaign: Campaign) -> None:
     """Count a page view, by the viewer's commune when known (nobody is recorded)."""
     CampaignView.objects.create(campaign=campaign,
@@ -470,3 +574,137 @@ def event_register(*, actor: User, event: CampaignEvent) -> EventRegistration:
         raise ValidationError({"event": _("Vous êtes déjà inscrit·e.")},
                               code="registered") from exc
 
+
+
+# Campaign messages and unsubscribing ----------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "maillage.mobilization.campaign-unsubscribe"
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """A signed token naming the person: the link in every message works without logging in."""
+    from django.core import signing
+
+    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
+
+
+def _site_url(site_url: str) -> str:
+    return (site_url or getattr(settings, "MAILLAGE_SITE_URL", "")).rstrip("/")[:200]
+
+
+@transaction.atomic
+def campaign_message_send(*, actor: User, campaign: Campaign, subject: str, body: str,
+                          site_url: str = "") -> CampaignMessage:
+    """E-mail a message to the verified residents of the campaign's target communes.
+
+    Who opted out is left out; each recipient is recorded once (the database says so), and the
+    e-mails leave in the background once this commits, each with a one-click unsubscribe link.
+    """
+    from maillage.mobilization.selectors import campaign_recipients
+
+    if not actor.has_perm("mobilization.send_campaign_message", campaign):
+        raise _deny(_("Seul·es les organisateurs d'une campagne publiée envoient ses "
+                      "messages."))
+    subject = _text(subject, "subject", limit=200)
+    body = _text(body, "body", limit=5000)
+    since = timezone.now() - timedelta(days=1)
+    _rate_limit(CampaignMessage.objects.filter(campaign=campaign, created_at__gte=since).count(),
+                "MAILLAGE_CAMPAIGN_MESSAGES_PER_DAY", 1, "subject")
+    recipients = campaign_recipients(campaign)
+    if not recipients:
+        raise ValidationError({"body": _("Aucun·e habitant·e vérifié·e des communes ciblées ne "
+                                         "reçoit les messages de campagne.")},
+                              code="no_recipient")
+    message = CampaignMessage.objects.create(campaign=campaign, subject=subject, body=body,
+                                             site_url=_site_url(site_url), created_by=actor)
+    CampaignDelivery.objects.bulk_create(
+        [CampaignDelivery(message=message, user_id=user_id, commune_id=commune)
+         for user_id, commune in recipients], batch_size=1000)
+
+    def enqueue() -> None:
+        from maillage.mobilization.tasks import campaign_message_deliver_task
+
+        campaign_message_deliver_task.enqueue(message.pk)
+
+    transaction.on_commit(enqueue)
+    return message
+
+
+def campaign_message_deliver(message_id: int, batch: int = 200) -> int:
+    """Send the e-mails of a message not yet sent; returns how many left. Resumable: a crash
+    leaves `sent_at` empty for the rest, and a second run sends only those."""
+    from django.core.mail import EmailMessage, get_connection
+    from django.urls import reverse
+
+    message = CampaignMessage.objects.select_related("campaign").get(pk=message_id)
+    base = message.site_url
+    campaign_url = base + message.campaign.get_absolute_url()
+    sent = 0
+    while True:
+        waiting = list(CampaignDelivery.objects.filter(
+            message=message, sent_at__isnull=True, failed=False, user__isnull=False)
+            .select_related("user")[:batch])
+        if not waiting:
+            return sent
+        # Someone who unsubscribed after the message was written gets nothing.
+        opted_out = set(CampaignOptOut.objects.filter(
+            user_id__in=[d.user_id for d in waiting]).values_list("user_id", flat=True))
+        CampaignDelivery.objects.filter(pk__in=[d.pk for d in waiting
+                                                if d.user_id in opted_out]).delete()
+        emails, done = [], []
+        for delivery in waiting:
+            if delivery.user_id in opted_out:
+                continue
+            link = base + reverse("mobilization:unsubscribe",
+                                  args=[unsubscribe_token(delivery.user_id)])
+            text = "\n\n".join([
+                message.body, _("En savoir plus : %(url)s") % {"url": campaign_url},
+                _("Vous recevez ce message parce que vous habitez une commune ciblée par la "
+                  "campagne « %(c)s » (%(o)s). Ne plus recevoir les messages de campagne : "
+                  "%(link)s") % {"c": message.campaign.title,
+                                 "o": message.campaign.organiser_name, "link": link}])
+            emails.append(EmailMessage(
+                f"Maillage : {message.subject}", text, settings.DEFAULT_FROM_EMAIL,
+                [delivery.user.email],
+                headers={"List-Unsubscribe": f"<{link}>",
+                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}))
+            done.append(delivery.pk)
+        try:
+            get_connection().send_messages(emails)
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).exception("Campaign message %s: sending failed",
+                                                  message_id)
+            CampaignDelivery.objects.filter(pk__in=done).update(failed=True)
+            continue
+        CampaignDelivery.objects.filter(pk__in=done).update(sent_at=timezone.now())
+        sent += len(done)
+
+
+def campaign_unsubscribe(*, token: str) -> User:
+    """Stop campaign messages for the person the signed token names (idempotent)."""
+    from django.core import signing
+
+    try:
+        user_id = signing.loads(token or "", salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise ValidationError({"token": _("Ce lien de désinscription n'est pas valable.")},
+                              code="invalid") from exc
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise ValidationError({"token": _("Ce lien de désinscription n'est pas valable.")},
+                              code="invalid")
+    CampaignOptOut.objects.get_or_create(user=user)
+    return user
+
+
+def campaign_messages_preference_set(*, actor: User, receive: bool) -> bool:
+    """A logged-in person chooses whether to receive campaign messages; returns the choice."""
+    if not getattr(actor, "is_authenticated", False):
+        raise _deny(_("Connectez-vous pour choisir."))
+    if receive:
+        CampaignOptOut.objects.filter(user=actor).delete()
+    else:
+        CampaignOptOut.objects.get_or_create(user=actor)
+    return bool(receive)

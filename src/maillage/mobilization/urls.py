@@ -11,6 +11,7 @@ urlpatterns = [
     path("petitions/<int:pk>/signer/", views.petition_sign, name="petition_sign"),
     path("petitions/<int:pk>/repondre/", views.petition_answer, name="petition_answer"),
     path("petitions/<int:pk>/moderer/", views.petition_moderate, name="petition_moderate"),
+    path("petitions/<int:pk>/clore/", views.petition_close, name="petition_close"),
     path("petitions/<int:pk>/signatures.csv", views.petition_signatures_csv,
          name="petition_csv"),
     path("petitions/<int:pk>/petition.pdf", views.petition_pdf, name="petition_pdf"),
@@ -29,6 +30,10 @@ urlpatterns = [
     path("campagnes/", views.campaigns, name="campaigns"),
     path("campagnes/nouvelle/", views.campaign_create, name="campaign_create"),
     path("campagnes/<int:pk>/", views.campaign, name="campaign"),
+    path("campagnes/<int:pk>/messages/", views.campaign_message, name="campaign_message"),
+    path("campagnes/preferences/", views.campaign_preferences, name="campaign_preferences"),
+    path("campagnes/desinscription/<str:token>/", views.campaign_unsubscribe,
+         name="unsubscribe"),
     path("campagnes/<int:pk>/evenements/", views.event_create, name="event_create"),
     path("evenements/<int:pk>/inscription/", views.event_register, name="event_register"),
 ]

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.mobilization import dossier as dossiers
@@ -112,6 +113,8 @@ def petition(request: HttpRequest, pk: int) -> HttpResponse:
         "can_moderate": found.status == "pending"
         and user.has_perm("mobilization.moderate_petition", found),
         "can_export": user.has_perm("mobilization.export_signatures", found),
+        "can_close": user.has_perm("mobilization.close_petition", found),
+        "answer_days": services.answer_delay_days(),
         "public_signatures": selectors.public_signatures(found),
         "answer_form": forms.AnswerForm(), "reason_form": forms.ReasonForm(),
     })
@@ -167,6 +170,20 @@ def petition_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         _message_errors(request, exc)
     else:
         messages.success(request, _("Décision enregistrée."))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def petition_close(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _petition_or_404(request, pk)
+    try:
+        services.petition_close(actor=request.user, petition=found)
+    except (ValidationError, PermissionDenied) as exc:
+        _message_errors(request, exc)
+    else:
+        messages.success(request, _("La pétition est close ; la liste des signatures est "
+                                    "prête à être remise."))
     return redirect(found)
 
 
@@ -419,7 +436,64 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": found.targets.select_related("commune").order_by("commune__name"),
         "can_change": can_change, "reach": selectors.campaign_reach(found) if can_change
         else None, "event_form": forms.EventForm() if can_change else None,
+        "can_send": request.user.has_perm("mobilization.send_campaign_message", found),
+        "message_form": forms.CampaignMessageForm() if can_change else None,
+        "messages_sent": selectors.campaign_messages(found) if can_change else [],
+        "recipients": len(selectors.campaign_recipients(found)) if can_change else 0,
     })
+
+
+@login_required
+@require_POST
+def campaign_message(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.campaign_get(viewer=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    form = forms.CampaignMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.campaign_message_send(
+                actor=request.user, campaign=found, site_url=request.build_absolute_uri("/"),
+                **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _message_errors(request, exc)
+        else:
+            messages.success(request, _("Message envoyé à %(n)s habitant·es.")
+                             % {"n": message.deliveries.count()})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(found)
+
+
+@csrf_exempt
+def campaign_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of every campaign e-mail: a page with a button, or a one-click POST from the
+    mail client (RFC 8058, no session, hence no CSRF token: the signed token is the proof)."""
+    done, error = False, ""
+    if request.method == "POST":
+        try:
+            services.campaign_unsubscribe(token=token)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            done = True
+    return render(request, "mobilization/unsubscribe.html", {
+        "title": _("Ne plus recevoir les messages de campagne"), "done": done,
+        "error": error}, status=400 if error else 200)
+
+
+@login_required
+def campaign_preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        receive = services.campaign_messages_preference_set(
+            actor=request.user, receive=request.POST.get("receive") == "1")
+        messages.success(request, _("Vous recevrez les messages des campagnes de votre "
+                                    "commune.") if receive else
+                         _("Vous ne recevrez plus de messages de campagne."))
+        return redirect("mobilization:campaign_preferences")
+    return render(request, "mobilization/campaign_preferences.html", {
+        "title": _("Messages des campagnes de sensibilisation"),
+        "receive": selectors.receives_campaign_messages(request.user)})
 
 
 @login_required

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
@@ -113,7 +114,7 @@ def _scenario(pk: int, request: HttpRequest) -> Scenario:
     # A draft the caller may not read is reported as unknown, not as forbidden.
     scenario = selectors.scenario_visible(request.user, pk)
     if scenario is None:
-        raise Http404("Scénario introuvable.")
+        raise Http404(_("Scénario introuvable."))
     return scenario
 
 
@@ -218,10 +219,10 @@ def _siting_out(run: SitingRun) -> SitingOut:
 def _siting_run(request: HttpRequest, pk: int) -> SitingRun:
     run = SitingRun.objects.select_related("progress").filter(pk=pk).first()
     if run is None:
-        raise Http404("Recherche d'implantations introuvable.")
+        raise Http404(_("Recherche d'implantations introuvable."))
     if not request.user.has_perm("territories.analyse_territory",
                                  TerritoryRef("region", run.region_id)):
-        raise PermissionDenied("Réservé aux analystes de la région.")
+        raise PermissionDenied(_("Réservé aux analystes de la région."))
     return run
 
 
@@ -285,12 +286,14 @@ class PriorityRowOut(Schema):
     elderly: float
     population_rank: float
     voice: float
+    votes: float
     apl: float | None
     desert_class: int | None
     share_75_plus: float | None
     population: float
     signalements: int
     per_1000: float | None
+    supporters: float
 
 
 class PriorityOut(Schema):
@@ -309,12 +312,146 @@ class PriorityOut(Schema):
 def priority_index(request: HttpRequest, region: str = Query(..., max_length=3),
                    profession: str = Query("generaliste", max_length=40),
                    w_access: float | None = None, w_elderly: float | None = None,
-                   w_population: float | None = None, w_voice: float | None = None):
+                   w_population: float | None = None, w_voice: float | None = None,
+                   w_votes: float | None = None):
     from dataclasses import asdict
 
     from maillage.planning.priority import priority_index as compute
 
     found = compute(region=region, profession=profession, weights={
         "access": w_access, "elderly": w_elderly, "population": w_population,
-        "voice": w_voice})
+        "voice": w_voice, "votes": w_votes})
     return asdict(found)
+
+
+class WeightsIn(Schema):
+    access: float | None = None
+    elderly: float | None = None
+    population: float | None = None
+    voice: float | None = None
+    votes: float | None = None
+
+
+class PriorityCampaignIn(Schema):
+    region: str = Field(max_length=3)
+    profession: str = Field("generaliste", max_length=40)
+    top: int = Field(20, ge=1, le=200, description="Nombre de communes ciblées")
+    weights: WeightsIn = Field(default_factory=WeightsIn)
+    title: str = Field(max_length=200)
+    theme: str = Field(max_length=20)
+    body: str = Field(max_length=20_000)
+    organiser_name: str = Field(max_length=200)
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    region: str
+    communes: list[str]
+    criteria: dict[str, Any]
+    url: str
+
+
+class ScreeningIn(Schema):
+    region: str = Field(max_length=3)
+    profession: str = Field("generaliste", max_length=40)
+    top: int = Field(20, ge=1, le=200)
+    weights: WeightsIn = Field(default_factory=WeightsIn)
+    cooperation: int
+    template: str = Field(max_length=40, description="Code du modèle de parcours")
+    activity_code: str = Field(max_length=60)
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class ScreeningOut(Schema):
+    id: int
+    title: str
+    region: str
+    cooperation: int
+    template: str
+    activity_code: str
+    communes: list[str]
+    criteria: dict[str, Any]
+    starts_on: str | None
+    ends_on: str | None
+
+
+def _screening_out(action: Any) -> ScreeningOut:
+    return ScreeningOut(
+        id=action.pk, title=action.title, region=action.region_id,
+        cooperation=action.cooperation_id, template=action.template.code,
+        activity_code=action.activity_code, communes=list(action.communes),
+        criteria=action.criteria or {},
+        starts_on=action.starts_on.isoformat() if action.starts_on else None,
+        ends_on=action.ends_on.isoformat() if action.ends_on else None)
+
+
+@router.post("/prevention/campaigns", auth=django_auth,
+             response={201: CampaignOut, 400: ErrorOut, 403: ErrorOut},
+             summary="Campagne de sensibilisation ciblée sur les communes prioritaires")
+@field_errors
+def prevention_campaign(request: HttpRequest, payload: PriorityCampaignIn):
+    from maillage.planning import prevention
+
+    data = payload.dict()
+    weights = data.pop("weights")
+    campaign = prevention.priority_campaign_create(actor=request.user, weights=weights, **data)
+    return Status(201, CampaignOut(
+        id=campaign.pk, title=campaign.title, region=campaign.region_id,
+        communes=list(campaign.targets.values_list("commune_id", flat=True)),
+        criteria=campaign.criteria, url=campaign.get_absolute_url()))
+
+
+@router.post("/prevention/screenings", auth=django_auth,
+             response={201: ScreeningOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Action de dépistage d'un parcours ciblée sur les communes prioritaires")
+@field_errors
+def prevention_screening(request: HttpRequest, payload: ScreeningIn):
+    from maillage.accounts.models import Organisation
+    from maillage.coordination.models import PathwayTemplate
+    from maillage.planning import prevention
+
+    cooperation = Organisation.objects.filter(pk=payload.cooperation).first()
+    template = PathwayTemplate.objects.filter(code=payload.template).first()
+    if cooperation is None or template is None:
+        raise Http404(_("Coopération ou modèle de parcours introuvable."))
+    data = payload.dict()
+    weights = data.pop("weights")
+    data.pop("cooperation")
+    data.pop("template")
+    action = prevention.screening_action_create(actor=request.user, cooperation=cooperation,
+                                                template=template, weights=weights, **data)
+    return Status(201, _screening_out(action))
+
+
+@router.get("/prevention/screenings", response=list[ScreeningOut],
+            summary="Les actions de dépistage ciblées (d'une région)")
+def screenings(request: HttpRequest, region: str | None = Query(None, max_length=3)):
+    from maillage.planning.models import ScreeningAction
+
+    found = ScreeningAction.objects.select_related("template")
+    if region:
+        found = found.filter(region_id=region)
+    return [_screening_out(a) for a in found[:200]]
+
+
+@router.get("/prevention/screenings/{pk}", response={200: dict[str, Any], 404: ErrorOut},
+            summary="Une action de dépistage : communes ciblées et services à proximité")
+def screening(request: HttpRequest, pk: int):
+    from maillage.planning import prevention
+    from maillage.planning.models import ScreeningAction
+
+    action = ScreeningAction.objects.select_related("template", "cooperation").filter(
+        pk=pk).first()
+    if action is None:
+        raise Http404(_("Action de dépistage introuvable."))
+    out = _screening_out(action).dict()
+    out["targets"] = [{"code": t.code, "name": t.name, "index": t.index,
+                       "services": [{"name": h.service.name,
+                                     "organisation": h.service.organisation.name,
+                                     "distance_km": h.distance_km} for h in t.services]}
+                      for t in prevention.screening_targets(action)]
+    return out

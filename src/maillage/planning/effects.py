@@ -119,8 +119,21 @@ _LINE = re.compile(rf"^\s*(\w{{5}})[\s;,]+(\w+)[\s;,]+{_TIME}\s*[-–à]\s*{_TIM
                    re.IGNORECASE)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (no Django here): the services translate
+    ``ScheduleError.template`` with gettext, then fill in ``ScheduleError.params``."""
+    return message
+
+
 class ScheduleError(ValueError):
-    """A weekly schedule that cannot be used; the message names the line or slot."""
+    """A weekly schedule that cannot be used; the message names the line or slot.
+
+    ``template`` is the French source (a gettext msgid), ``params`` its values; ``str()`` is
+    the French message."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def _hours(hour: str, minutes: str | None) -> float:
@@ -147,16 +160,19 @@ def parse_schedule(text: str) -> list[Slot]:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise ScheduleError(f"Ligne {number} : « {line.strip()} » n'est pas de la forme "
-                                "« code INSEE jour début-fin » (ex. 48095 lundi 9h-12h).")
+            raise ScheduleError(gettext_noop(
+                "Ligne %(n)s : « %(line)s » n'est pas de la forme « code INSEE jour "
+                "début-fin » (ex. 48095 lundi 9h-12h)."), n=number, line=line.strip())
         code, day, h1, m1, h2, m2 = match.groups()
         day = day.lower()
         if day not in DAYS:
-            raise ScheduleError(f"Ligne {number} : jour inconnu « {day} » (lundi … dimanche).")
+            raise ScheduleError(gettext_noop("Ligne %(n)s : jour inconnu « %(day)s » (lundi … "
+                                             "dimanche)."), n=number, day=day)
         try:
             start, end = _hours(h1, m1), _hours(h2, m2)
         except ValueError:
-            raise ScheduleError(f"Ligne {number} : heure invalide.") from None
+            raise ScheduleError(gettext_noop("Ligne %(n)s : heure invalide."),
+                                n=number) from None
         slots.append(Slot(stop=code.upper(), day=DAYS.index(day), start=start, end=end))
     return slots
 
@@ -169,8 +185,8 @@ def schedule_from_records(records: Iterable[dict[str, object]]) -> list[Slot]:
             slots.append(Slot(stop=str(record["stop"]), day=int(record["day"]),
                               start=float(record["start"]), end=float(record["end"])))
         except (KeyError, TypeError, ValueError):
-            raise ScheduleError(f"Créneau {number} : attendu stop, day (0-6), start et end "
-                                "(heures).") from None
+            raise ScheduleError(gettext_noop("Créneau %(n)s : attendu stop, day (0-6), start "
+                                             "et end (heures)."), n=number) from None
     return slots
 
 
@@ -188,13 +204,15 @@ def check_slots(slots: Sequence[Slot]) -> dict[str, float]:
     from maillage.engines.access import AccessInputError
 
     if not slots:
-        raise ScheduleError("Indiquez au moins un arrêt de la tournée.")
+        raise ScheduleError(gettext_noop("Indiquez au moins un arrêt de la tournée."))
     for number, slot in enumerate(slots, start=1):
         if not 0 <= slot.day <= 6:
-            raise ScheduleError(f"Créneau {number} : le jour doit être de 0 (lundi) à 6.")
+            raise ScheduleError(gettext_noop("Créneau %(n)s : le jour doit être de 0 (lundi) "
+                                             "à 6."), n=number)
         if not 0 <= slot.start < slot.end <= 24:
-            raise ScheduleError(f"Créneau {number} ({slot.stop}) : l'heure de fin doit suivre "
-                                "l'heure de début, entre 0 h et 24 h.")
+            raise ScheduleError(gettext_noop("Créneau %(n)s (%(stop)s) : l'heure de fin doit "
+                                             "suivre l'heure de début, entre 0 h et 24 h."),
+                                n=number, stop=slot.stop)
     try:
         return weekly_hours_by_stop(slots)
     except AccessInputError:
@@ -203,9 +221,10 @@ def check_slots(slots: Sequence[Slot]) -> dict[str, float]:
     for (m, a), (n, b) in itertools.pairwise(ordered):
         if a.day == b.day and b.start < a.end:
             (first, x), (second, y) = sorted(((m, a), (n, b)))
-            raise ScheduleError(f"Le créneau {second} ({_slot_text(y)}) chevauche le créneau "
-                                f"{first} ({_slot_text(x)}).")
-    raise ScheduleError("Tournée invalide.")
+            raise ScheduleError(gettext_noop("Le créneau %(second)s (%(b)s) chevauche le "
+                                             "créneau %(first)s (%(a)s)."),
+                                second=second, b=_slot_text(y), first=first, a=_slot_text(x))
+    raise ScheduleError(gettext_noop("Tournée invalide."))
 
 
 def _slot_text(slot: Slot) -> str:

@@ -5,6 +5,17 @@ scenario was computed on and a run after the action was done: either the run an 
 or the latest successful APL run of the same région and profession finished after the action
 was first reported done. Other changes of supply in between are in the observed change too; the
 page says so.
+
+Users' feedback on the service comes from two places, both aggregated and anonymous:
+
+- the scale questions (e.g. "satisfied with the care offer near you, 1 to 5") of the
+  participation consultations linked to the action (in participation, or by the analyst here),
+  their mean before and after the action was done, by the day each response was submitted; a
+  mean is shown from ``MIN_FEEDBACK_ANSWERS`` answers in the period, and only to who may read
+  the consultation's results;
+- the patients' questionnaire scores (PREMs, PROMs) of the coordination app's public, anonymised
+  territory evaluation, for the affected communes and their départements (current figures: that
+  evaluation is not dated).
 """
 
 from __future__ import annotations
@@ -20,11 +31,85 @@ from django.utils.translation import gettext as _
 from maillage.engines.access import DesertClass
 from maillage.insights import selectors as insights
 from maillage.insights.models import AccessRun, Method
-from maillage.participation.models import ActionStatus
+from maillage.participation.models import ActionStatus, Answer, QuestionKind
 from maillage.participation.selectors import signalement_rows
 from maillage.planning.models import ScenarioAction
 
 PRIORITY = int(DesertClass.PRIORITY)
+# Fewer answers than this in a period and its mean is not shown (too few to mean anything, and
+# a single answer would be readable).
+MIN_FEEDBACK_ANSWERS = 5
+
+
+@dataclass(frozen=True)
+class FeedbackScore:
+    """Mean answer to one scale question of a consultation, before and after the action."""
+
+    consultation_id: int
+    consultation: str
+    question: str
+    scale_min: int
+    scale_max: int
+    answers_before: int
+    answers_after: int
+    mean_before: float | None
+    mean_after: float | None
+    url: str
+
+    @property
+    def change(self) -> float | None:
+        if self.mean_before is None or self.mean_after is None:
+            return None
+        return self.mean_after - self.mean_before
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if len(values) >= MIN_FEEDBACK_ANSWERS else None
+
+
+def feedback_consultations(link: ScenarioAction) -> list[Any]:
+    """The consultations whose answers are the users' feedback on the action's service."""
+    linked = {c.pk: c for c in link.action.consultations.all()}
+    linked.update({c.pk: c for c in link.feedback_consultations.all()})
+    return [linked[k] for k in sorted(linked)]
+
+
+def feedback_scores(link: ScenarioAction, viewer: Any, done_at: datetime | None
+                    ) -> list[FeedbackScore]:
+    """Scale questions of the feedback consultations the viewer may read the results of."""
+    out = []
+    for consultation in feedback_consultations(link):
+        if not viewer.has_perm("participation.view_consultation_results", consultation):
+            continue
+        for question in consultation.questions.filter(kind=QuestionKind.SCALE):
+            before: list[int] = []
+            after: list[int] = []
+            for number, day in Answer.objects.filter(
+                    question=question, number__isnull=False).values_list(
+                    "number", "response__submitted_on"):
+                (after if done_at is not None and day >= done_at.date() else before
+                 ).append(number)
+            out.append(FeedbackScore(
+                consultation_id=consultation.pk, consultation=consultation.title,
+                question=question.text, scale_min=question.scale_min,
+                scale_max=question.scale_max, answers_before=len(before),
+                answers_after=len(after), mean_before=_mean(before), mean_after=_mean(after),
+                url=consultation.get_absolute_url()))
+    return out
+
+
+def questionnaire_scores(link: ScenarioAction, codes: list[str]) -> list[Any]:
+    """The coordination app's anonymised patient scores for the affected communes and their
+    départements (rows below its own k-anonymity threshold are never returned)."""
+    from maillage.coordination.selectors import territory_evaluation
+    from maillage.territories.models import Commune
+
+    departements = set(Commune.objects.filter(pk__in=codes).values_list("departement_id",
+                                                                         flat=True))
+    wanted = set(codes)
+    return [row for row in territory_evaluation(region=link.scenario.region_id)
+            if (row.level == "commune" and row.code in wanted)
+            or (row.level == "departement" and row.code in departements)]
 
 
 @dataclass(frozen=True)
@@ -64,6 +149,21 @@ class Evaluation:
     observed: dict[str, float] = field(default_factory=dict)
     communes: list[CommuneEvaluation] = field(default_factory=list)
     signalements_window_days: int | None = None
+    feedback: list[FeedbackScore] = field(default_factory=list)
+    questionnaires: list[Any] = field(default_factory=list)
+
+    @property
+    def signalements_before(self) -> int | None:
+        """Signalements in the affected communes in the window before done (None: not done)."""
+        if self.signalements_window_days is None:
+            return None
+        return sum(c.signalements_before or 0 for c in self.communes)
+
+    @property
+    def signalements_after(self) -> int | None:
+        if self.signalements_window_days is None:
+            return None
+        return sum(c.signalements_after or 0 for c in self.communes)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +174,8 @@ class Evaluation:
             "after_run": self.after_run.pk if self.after_run else None,
             "predicted": self.predicted, "observed": self.observed,
             "signalements_window_days": self.signalements_window_days,
+            "signalements_before": self.signalements_before,
+            "signalements_after": self.signalements_after,
             "communes": [{
                 "code": c.code, "name": c.name, "population": c.population,
                 "predicted_before": c.predicted_before, "predicted_after": c.predicted_after,
@@ -84,6 +186,18 @@ class Evaluation:
                 "signalements_before": c.signalements_before,
                 "signalements_after": c.signalements_after,
             } for c in self.communes],
+            "feedback_min_answers": MIN_FEEDBACK_ANSWERS,
+            "feedback": [{
+                "consultation": f.consultation_id, "title": f.consultation,
+                "question": f.question, "scale": [f.scale_min, f.scale_max],
+                "answers_before": f.answers_before, "answers_after": f.answers_after,
+                "mean_before": f.mean_before, "mean_after": f.mean_after, "change": f.change,
+            } for f in self.feedback],
+            "questionnaires": [{
+                "level": q.level, "code": q.code, "territory": q.territory,
+                "questionnaire": q.questionnaire, "kind": q.kind, "answers": q.answers,
+                "mean_score": q.mean_score, "max_score": q.max_score,
+            } for q in self.questionnaires],
         }
 
 
@@ -118,8 +232,17 @@ def _signalements(codes: list[str], since: datetime, until: datetime) -> dict[st
     return counts
 
 
-def action_evaluation(link: ScenarioAction) -> Evaluation:
-    """Expected vs measured: per affected commune and in total."""
+def action_evaluation(link: ScenarioAction, viewer: Any = None) -> Evaluation:
+    """Expected vs measured: per affected commune and in total, with the users' feedback."""
+    found = _access_evaluation(link)
+    viewer = viewer if viewer is not None else AnonymousUser()
+    codes = [c.code for c in found.communes]
+    return Evaluation(**{**found.__dict__,
+                         "feedback": feedback_scores(link, viewer, found.done_at),
+                         "questionnaires": questionnaire_scores(link, codes)})
+
+
+def _access_evaluation(link: ScenarioAction) -> Evaluation:
     expected = link.expected or {}
     summary = expected.get("summary") or {}
     communes: dict[str, list[float]] = expected.get("communes") or {}

@@ -156,7 +156,7 @@ def ballot_winner(ballot: ScenarioBallot) -> ScenarioOption | None:
 def scenario_action_create(
     *, actor: User, scenario: Scenario, process: Process, responsible_body: str,
     ballot: ScenarioBallot | None = None, starts_on: date | None = None,
-    ends_on: date | None = None, is_demo: bool = False,
+    ends_on: date | None = None, is_demo: bool = False, consultation_ids: list[int] = (),
 ) -> ScenarioAction:
     """The decided scenario becomes a participation action, its expected effect recorded."""
     _check_publisher(actor, scenario)
@@ -175,7 +175,8 @@ def scenario_action_create(
         responsible_body=responsible_body,
         description=(scenario.description + "\n\n" if scenario.description else "")
         + _("Effet attendu : %(e)s") % {"e": effect_sentence(expected)},
-        commune_codes=codes, starts_on=starts_on, ends_on=ends_on, is_demo=is_demo)
+        commune_codes=codes, starts_on=starts_on, ends_on=ends_on, is_demo=is_demo,
+        consultation_ids=list(consultation_ids))
     scenario_publish(actor=actor, scenario=scenario)
     return ScenarioAction.objects.create(action=action, scenario=scenario, ballot=ballot,
                                          expected=expected, base_run_id=scenario.base_run_id,
@@ -219,4 +220,23 @@ def scenario_action_measure_with(*, actor: User, link: ScenarioAction,
             raise ValidationError({"after_run": _("C'est le calcul d'avant l'action.")})
     ScenarioAction.objects.filter(pk=link.pk).update(after_run=run)
     link.after_run = run
+    return link
+
+
+@transaction.atomic
+def scenario_action_feedback_set(*, actor: User, link: ScenarioAction,
+                                 consultation_ids: list[int]) -> ScenarioAction:
+    """Name the consultations of the action's process whose scale questions are the users'
+    feedback on the service (replaces the previous choice; an empty list clears it)."""
+    action = link.action
+    if not actor.has_perm("participation.change_action", action):
+        raise PermissionDenied(_("Seuls les organisateurs de la concertation choisissent les "
+                                 "consultations d'avis des usagers."))
+    wanted = set(consultation_ids)
+    found = list(action.process.consultations.filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError({"consultations": _(
+            "Une consultation citée n'appartient pas à la concertation « %(p)s ».")
+            % {"p": action.process.title}})
+    link.feedback_consultations.set(found)
     return link

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
@@ -106,7 +107,7 @@ def _link_out(link: ScenarioAction) -> LinkOut:
 def _visible_scenario(request: HttpRequest, pk: int):
     scenario = selectors.scenario_visible(request.user, pk)
     if scenario is None:
-        raise Http404("Scénario introuvable.")
+        raise Http404(_("Scénario introuvable."))
     return scenario
 
 
@@ -115,7 +116,7 @@ def _ballot(request: HttpRequest, pk: int) -> ScenarioBallot:
         .filter(pk=pk).first()
     if ballot is None or not request.user.has_perm("participation.view_process",
                                                    ballot.vote.process):
-        raise Http404("Vote introuvable.")
+        raise Http404(_("Vote introuvable."))
     return ballot
 
 
@@ -124,7 +125,7 @@ def _link(request: HttpRequest, pk: int) -> ScenarioAction:
         "action", "action__process", "scenario", "base_run", "after_run").filter(pk=pk).first()
     if link is None or not request.user.has_perm("participation.view_process",
                                                  link.action.process):
-        raise Http404("Action introuvable.")
+        raise Http404(_("Action introuvable."))
     return link
 
 
@@ -146,7 +147,7 @@ def put_to_vote(request: HttpRequest, payload: VoteIn):
     scenarios = [_visible_scenario(request, pk) for pk in payload.scenarios]
     phase = Phase.objects.select_related("process").filter(pk=payload.phase).first()
     if phase is None:
-        raise Http404("Phase introuvable.")
+        raise Http404(_("Phase introuvable."))
     ballot = loop.scenarios_put_to_vote(
         actor=request.user, scenarios=scenarios, process=phase.process, phase=phase,
         title=payload.title, kind=payload.kind, budget=payload.budget,
@@ -176,7 +177,7 @@ def decide(request: HttpRequest, pk: int, payload: DecideIn):
 def make_action(request: HttpRequest, pk: int, payload: ActionIn):
     process = Process.objects.filter(pk=payload.process).first()
     if process is None:
-        raise Http404("Concertation introuvable.")
+        raise Http404(_("Concertation introuvable."))
     data = payload.dict()
     data.pop("process")
     link = loop.scenario_action_create(actor=request.user,
@@ -192,14 +193,14 @@ def actions(request: HttpRequest, region: str | None = Query(None, max_length=3)
                                                   "base_run", "after_run")
     if region:
         links = links.filter(scenario__region_id=region)
-    return [evaluation.action_evaluation(link).as_dict() for link in links[:100]
+    return [evaluation.action_evaluation(link, request.user).as_dict() for link in links[:100]
             if request.user.has_perm("participation.view_process", link.action.process)]
 
 
 @router.get("/actions/{pk}/evaluation", response={200: dict[str, Any], 404: ErrorOut},
             summary="Effet attendu et mesuré d'une action (calculs avant / après)")
 def action_evaluation(request: HttpRequest, pk: int):
-    return evaluation.action_evaluation(_link(request, pk)).as_dict()
+    return evaluation.action_evaluation(_link(request, pk), request.user).as_dict()
 
 
 @router.post("/actions/{pk}/measure", auth=django_auth,
@@ -212,8 +213,25 @@ def measure(request: HttpRequest, pk: int, payload: MeasureIn):
     if payload.after_run is not None:
         run = AccessRun.objects.filter(pk=payload.after_run).first()
         if run is None:
-            raise Http404("Calcul introuvable.")
+            raise Http404(_("Calcul introuvable."))
     if not request.user.is_authenticated:
         raise PermissionDenied
     loop.scenario_action_measure_with(actor=request.user, link=link, run=run)
-    return evaluation.action_evaluation(link).as_dict()
+    return evaluation.action_evaluation(link, request.user).as_dict()
+
+
+class FeedbackIn(Schema):
+    consultations: list[int] = Field(default_factory=list, max_length=20,
+                                     description="Consultations de la concertation dont les "
+                                                 "questions à échelle sont l'avis des usagers")
+
+
+@router.post("/actions/{pk}/feedback", auth=django_auth,
+             response={200: dict[str, Any], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Choisir les consultations d'avis des usagers sur le service")
+@field_errors
+def feedback(request: HttpRequest, pk: int, payload: FeedbackIn):
+    link = _link(request, pk)
+    loop.scenario_action_feedback_set(actor=request.user, link=link,
+                                      consultation_ids=payload.consultations)
+    return evaluation.action_evaluation(link, request.user).as_dict()

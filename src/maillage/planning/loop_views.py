@@ -186,8 +186,10 @@ def action_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     link = _link(pk)
     if not request.user.has_perm("participation.view_process", link.action.process):
         raise Http404(_("Action inconnue."))
-    result = evaluation.action_evaluation(link)
+    result = evaluation.action_evaluation(link, request.user)
     can_measure = request.user.has_perm("planning.publish_scenario", link.scenario)
+    can_link = request.user.has_perm("participation.change_action", link.action)
+    chosen = {c.pk for c in link.feedback_consultations.all()}
     runs = []
     if can_measure:
         runs = list(AccessRun.objects.filter(
@@ -196,8 +198,25 @@ def action_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-finished_at")[:20])
     return render(request, "planning/evaluation.html", {
         "link": link, "action": link.action, "scenario": link.scenario, "result": result,
-        "can_measure": can_measure, "runs": runs,
+        "can_measure": can_measure, "runs": runs, "can_link": can_link,
+        "min_answers": evaluation.MIN_FEEDBACK_ANSWERS,
+        "process_consultations": [(c, c.pk in chosen) for c in
+                                  link.action.process.consultations.all()] if can_link else [],
         "title": _("Effet attendu et mesuré : %(t)s") % {"t": link.action.title}})
+
+
+@login_required
+@require_POST
+def action_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    link = _link(pk)
+    ids = [int(v) for v in request.POST.getlist("consultations") if v.isdigit()]
+    try:
+        loop.scenario_action_feedback_set(actor=request.user, link=link, consultation_ids=ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Consultations d'avis des usagers enregistrées."))
+    return redirect(link)
 
 
 @login_required
@@ -220,7 +239,7 @@ def actions_index(request: HttpRequest) -> HttpResponse:
                                                   "scenario__region", "base_run", "after_run")
     if region:
         links = links.filter(scenario__region_id=region)
-    rows = [evaluation.action_evaluation(link) for link in links[:100]
+    rows = [evaluation.action_evaluation(link, request.user) for link in links[:100]
             if request.user.has_perm("participation.view_process", link.action.process)]
     return render(request, "planning/actions.html", {
         "rows": rows, "region": region,

@@ -42,6 +42,7 @@ class Scenario(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -246,6 +247,11 @@ class ScenarioAction(models.Model):
     # finished after the action was reported done.
     after_run = models.ForeignKey("insights.AccessRun", on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="+")
+    # Consultations of the action's process that ask users about the service (their scale
+    # questions are its feedback scores), beside those linked to the action itself.
+    feedback_consultations = models.ManyToManyField(
+        "participation.Consultation", blank=True, related_name="+",
+        verbose_name=_("consultations d'avis des usagers"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -259,3 +265,40 @@ class ScenarioAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("planning:evaluation", args=[self.pk])
+
+
+class ScreeningAction(models.Model):
+    """A pathway-screening drive of a care cooperation, targeted at the communes first in the
+    priority index (targeted prevention). The screening act is one activity of a coordination
+    pathway template (e.g. the depression screening of the type 2 diabetes pathway)."""
+
+    region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="+")
+    profession = models.CharField(_("profession"), max_length=40, default="generaliste")
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("présentation"), blank=True)
+    cooperation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("coopération"))
+    template = models.ForeignKey("coordination.PathwayTemplate", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("parcours"))
+    activity_code = models.SlugField(_("activité de dépistage"), max_length=60)
+    # The target communes, highest index first, and how they were chosen (weights, top, run).
+    communes = models.JSONField(_("communes ciblées"), default=list)
+    criteria = models.JSONField(_("critères de ciblage"), default=dict, blank=True)
+    starts_on = models.DateField(_("début"), null=True, blank=True)
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("action de dépistage ciblée")
+        constraints = [models.CheckConstraint(
+            condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
+            | Q(ends_on__gte=models.F("starts_on")), name="planning_screening_dates")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:screening", args=[self.pk])

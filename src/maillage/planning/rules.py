@@ -56,3 +56,21 @@ rules.add_perm("planning.view_scenario", is_published | is_superuser | is_scenar
                | is_of_its_organisation)
 rules.add_perm("planning.change_scenario", can_work_on & ~is_published)
 rules.add_perm("planning.publish_scenario", can_work_on)
+
+
+
+@rules.predicate
+def is_analyst_of_its_region(user: Any, action: Any) -> bool:
+    return bool(is_analyst_of(user, _region(action)))
+
+
+@rules.predicate
+def coordinates_its_cooperation(user: Any, action: Any) -> bool:
+    return any(a.organisation_id == action.cooperation_id and a.role == Role.COORDINATOR
+               for a in roles_of(user))
+
+
+# Targeted prevention: the région's analysts or the cooperation's coordinators launch a
+# screening action (on the unsaved action, which names its région and cooperation).
+rules.add_perm("planning.add_screening_action",
+               is_superuser | is_analyst_of_its_region | coordinates_its_cooperation)

@@ -138,6 +138,11 @@ def _optional_float(value: object) -> float | None:
         return float("nan")
 
 
+def schedule_message(exc: ScheduleError) -> str:
+    """The schedule error in the user's language (its French source is the msgid)."""
+    return _(exc.template) % exc.params if exc.params else _(exc.template)
+
+
 def _mobile_schedule(schedule: object, region: str, errors: dict[str, str]) -> list[Slot]:
     try:
         if isinstance(schedule, str):
@@ -147,7 +152,7 @@ def _mobile_schedule(schedule: object, region: str, errors: dict[str, str]) -> l
                 s if isinstance(s, dict) else dict(s) for s in (schedule or []))
         check_slots(slots)
     except ScheduleError as exc:
-        errors["schedule"] = str(exc)
+        errors["schedule"] = schedule_message(exc)
         return []
     stops = {slot.stop for slot in slots}
     known = set(Commune.objects.filter(pk__in=stops, region_id=region).values_list(
@@ -318,7 +323,7 @@ def _supply_by_row(base: ScenarioBase, changes: list[ScenarioChange]) -> dict[in
                 amounts = mobile_unit_supply(schedule_from_records(change.schedule),
                                              fte=change.fte, supply_per_fte=per_fte)
             except ScheduleError as exc:
-                raise ValidationError({"schedule": str(exc)}) from exc
+                raise ValidationError({"schedule": schedule_message(exc)}) from exc
         elif change.supply_amount is not None:
             amounts = {change.commune_id: float(change.supply_amount)}
         else:

@@ -130,4 +130,5 @@ def priority(request: HttpRequest) -> HttpResponse:
         "silent": [(c, names.get(c, c)) for c in found.silent_deserts[:30]],
         "unmeasured": [(c, names.get(c, c)) for c in found.unmeasured_difficulties[:30]],
         "targets": ", ".join(r.code for r in found.rows[:20]),
+        "weight_total": round(sum(found.weights.values()), 4),
         "title": _("Indice de priorité des communes")}, status=400 if errors else 200)

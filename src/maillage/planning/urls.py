@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.planning import loop_views, siting_views, views
+from maillage.planning import loop_views, prevention_views, siting_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     path("scenarios/<int:pk>/departs-projetes/", siting_views.retirements_project,
          name="retirements_project"),
     path("priorites/", siting_views.priority, name="priority"),
+    path("prevention/", prevention_views.prevention_page, name="prevention"),
+    path("prevention/campagne/", prevention_views.campaign_create, name="prevention_campaign"),
+    path("prevention/depistage/", prevention_views.screening_create,
+         name="prevention_screening"),
+    path("depistages/<int:pk>/", prevention_views.screening_detail, name="screening"),
     # The loop: publish, put to the people, decide, measure.
     path("scenarios/<int:pk>/publier/", loop_views.publish, name="publish"),
     path("voter/", loop_views.put_to_vote, name="put_to_vote"),
@@ -31,4 +36,5 @@ urlpatterns = [
     path("actions/", loop_views.actions_index, name="actions"),
     path("actions/<int:pk>/", loop_views.action_evaluation, name="evaluation"),
     path("actions/<int:pk>/mesure/", loop_views.action_measure, name="action_measure"),
+    path("actions/<int:pk>/avis/", loop_views.action_feedback, name="action_feedback"),
 ]

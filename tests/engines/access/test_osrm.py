@@ -50,6 +50,8 @@ class _FakeOSRM(BaseHTTPRequestHandler):
         dst = [int(i) for i in q["destinations"][0].split(";")]
         if mode == "error":
             body = {"code": "InvalidQuery", "message": "Query string malformed"}
+        elif mode == "malformed":
+            body = {"code": "Ok", "durations": [["soon"] * len(dst) for _ in src]}
         else:
             durations = [
                 [
@@ -93,7 +95,7 @@ def osrm_server() -> Iterator[str]:
 def test_osrm_table_in_batches(osrm_server):
     origins = Locations(lat=[45.0] * 5, lon=[1.0, 1.1, 1.2, 1.3, 9.0])
     dests = Locations(lat=[45.0] * 3, lon=[1.0, 1.25, 9.5])
-    client = OSRMTravelTime(osrm_server, batch_size=2, timeout=5)
+    client = OSRMTravelTime(osrm_server, batch_size=2, timeout=5, max_speed_kmh=None)
     m = client.matrix(origins, dests, max_minutes=30)
     assert len(_FakeOSRM.requests) == 3 * 2  # ceil(5/2) × ceil(3/2) blocks
     full = np.abs(origins.lon[:, None] - dests.lon[None, :]) * 100
@@ -102,6 +104,39 @@ def test_osrm_table_in_batches(osrm_server):
     assert m.rows.tolist() == rows.tolist() and m.cols.tolist() == cols.tolist()
     np.testing.assert_allclose(m.minutes, full[rows, cols], rtol=1e-9)
     assert m.minutes[0] == 0.0  # same place: a stored zero
+
+
+def test_osrm_never_asks_for_pairs_beyond_the_fastest_road(osrm_server):
+    # At 45° N one degree of longitude is 78.7 km; 130 km/h × 30 min = 65 km = 0.83°.
+    # Origins near 1° E reach the destinations at 1.0 and 1.25 only; the origin at 9° E the one
+    # at 9.5 only: with blocks of 2, three requests instead of six, and the same pairs.
+    origins = Locations(lat=[45.0] * 5, lon=[1.0, 1.1, 1.2, 1.3, 9.0])
+    dests = Locations(lat=[45.0] * 3, lon=[1.0, 1.25, 9.5])
+    filtered = OSRMTravelTime(osrm_server, batch_size=2, timeout=5).matrix(
+        origins, dests, max_minutes=30)
+    asked = list(_FakeOSRM.requests)
+    assert len(asked) == 3
+    # each request names its coordinates (origins then destinations): the far ones are absent
+    lons = [[float(c.split(",")[0]) for c in urllib.parse.urlsplit(path).path.split("/")[-1]
+             .split(";")] for path in asked]
+    assert lons == [[1.0, 1.1, 1.0, 1.25], [1.2, 1.3, 1.0, 1.25], [9.0, 9.5]]
+    _FakeOSRM.requests = []
+    full = OSRMTravelTime(osrm_server, batch_size=2, timeout=5, max_speed_kmh=None).matrix(
+        origins, dests, max_minutes=30)
+    assert len(_FakeOSRM.requests) == 6
+    assert filtered.rows.tolist() == full.rows.tolist()
+    assert filtered.cols.tolist() == full.cols.tolist()
+    np.testing.assert_array_equal(filtered.minutes, full.minutes)
+
+
+def test_osrm_destinations_split_in_batches_keep_their_columns(osrm_server):
+    # one origin, five reachable destinations, blocks of 2: three requests, columns in order
+    origins = Locations(lat=[45.0], lon=[1.0])
+    dests = Locations(lat=[45.0] * 5, lon=[1.0, 1.05, 1.1, 1.15, 1.2])
+    m = OSRMTravelTime(osrm_server, batch_size=2, timeout=5).matrix(origins, dests, 30)
+    assert len(_FakeOSRM.requests) == 3
+    assert m.cols.tolist() == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(m.minutes, [0.0, 5.0, 10.0, 15.0, 20.0], atol=1e-9)
 
 
 def test_osrm_http_error_is_clear(osrm_server):
@@ -123,6 +158,14 @@ def test_osrm_error_code_is_clear(osrm_server):
 def test_osrm_garbage_answer_is_clear(osrm_server):
     _FakeOSRM.mode = "garbage"
     with pytest.raises(TravelTimeServiceError, match="not JSON"):
+        OSRMTravelTime(osrm_server).matrix(
+            Locations(lat=[45], lon=[1]), Locations(lat=[45], lon=[1]), 30
+        )
+
+
+def test_osrm_durations_that_are_not_numbers_are_clear(osrm_server):
+    _FakeOSRM.mode = "malformed"
+    with pytest.raises(TravelTimeServiceError, match="malformed OSRM durations"):
         OSRMTravelTime(osrm_server).matrix(
             Locations(lat=[45], lon=[1]), Locations(lat=[45], lon=[1]), 30
         )

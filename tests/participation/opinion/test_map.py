@@ -95,3 +95,29 @@ def test_the_report_pdf_holds_the_groups_their_statements_and_the_consensus(conv
     assert "Consensus (d'accord dans tous les groupes)" in text
     assert COMMON in text
     assert "pas d'accord : Division" in text  # what characterises each group
+
+
+def test_the_report_names_the_source_of_imported_data(conversation, planted, client, people):
+    """Pol.is data (CC BY 4.0) must carry its attribution wherever it appears: the PDF and
+    the HTML report print the conversation's source."""
+    import matplotlib
+
+    from maillage.participation.opinion_report import POLIS_ATTRIBUTION, report_pdf
+    from tests.mobilization.pdf_text import pdf_text
+
+    conversation.source = f"{POLIS_ATTRIBUTION} https://compdemocracy.org/case-studies/"
+    conversation.save(update_fields=["source"])
+    snapshot = opinion.opinion_map_compute(conversation)
+    with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
+        text = " ".join(pdf_text(report_pdf(conversation, snapshot.summary,
+                                            snapshot.computed_at)).split())
+    assert "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy" in text
+    client.force_login(people["organiser"])
+    page = client.get(f"/participation/cartes-d-opinion/{conversation.pk}/rapport/")
+    assert page.status_code == 200
+    assert "The Computational Democracy Project" in page.content.decode()
+    conversation.source = ""
+    conversation.save(update_fields=["source"])
+    with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
+        plain = pdf_text(report_pdf(conversation, snapshot.summary, snapshot.computed_at))
+    assert "Computational Democracy" not in plain

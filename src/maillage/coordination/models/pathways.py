@@ -33,6 +33,14 @@ class PathwayTemplate(models.Model):
         _("consultation après une sortie d'hospitalisation, sous (jours)"), default=7
     )
     version = models.PositiveSmallIntegerField(default=1)
+    cooperation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="pathway_templates", verbose_name=_("coopération"),
+        help_text=_("Vide : modèle partagé, chargé depuis les recommandations publiées ; "
+                    "sinon, modèle défini par cette coopération."))
+    derived_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derivations",
+        verbose_name=_("dérivé du modèle"))
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +77,10 @@ class ActivityDefinition(models.Model):
         _("condition"), max_length=20, blank=True, choices=ActivityCondition.choices,
         help_text=_("Activité prévue seulement si cette condition est remplie."))
     loinc = models.CharField(_("code LOINC du résultat attendu"), max_length=20, blank=True)
+    questionnaire = models.SlugField(
+        _("questionnaire envoyé au patient"), max_length=40, blank=True,
+        help_text=_("Code d'un questionnaire (PROM, PREM) envoyé au patient quand la fenêtre "
+                    "de l'activité s'ouvre ; sa réponse réalise la tâche."))
     rationale = models.CharField(_("recommandation"), max_length=500)
     position = models.PositiveSmallIntegerField(default=0)
 

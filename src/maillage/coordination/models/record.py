@@ -170,6 +170,9 @@ class QuestionnaireResponse(models.Model):
                                 related_name="questionnaire_responses")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT,
                                       related_name="responses")
+    task = models.ForeignKey("coordination.CareTask", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="questionnaire_responses",
+                             help_text=_("La tâche du plan que la réponse réalise."))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
     answers = models.JSONField(default=dict, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -51,17 +51,28 @@ from maillage.coordination.services.pathways import (
 )
 from maillage.coordination.services.record import (
     QUESTIONNAIRES_FILE,
+    DispatchSummary,
     _sniff_type,
     document_upload,
     message_send,
     questionnaire_answer,
     questionnaire_send,
+    questionnaires_dispatch,
     questionnaires_load,
     teleconsultation_book,
     teleconsultation_report,
 )
+from maillage.coordination.services.templates import (
+    ACTIVITY_FIELDS,
+    TEMPLATE_FIELDS,
+    template_activity_remove,
+    template_activity_save,
+    template_derive,
+    template_save,
+)
 
 __all__ = [
+    "ACTIVITY_FIELDS",
     "DOCUMENT_MAX_BYTES",
     "DOCUMENT_TYPES",
     "FOLLOW_UP_KINDS",
@@ -69,7 +80,9 @@ __all__ = [
     "QUESTIONNAIRES_FILE",
     "SERVICE_FIELDS",
     "TEMPLATES_FILE",
+    "TEMPLATE_FIELDS",
     "DetectionSummary",
+    "DispatchSummary",
     "Rupture",
     "TemplatesLoaded",
     "_add_conditional_tasks",
@@ -101,6 +114,7 @@ __all__ = [
     "professional_save",
     "questionnaire_answer",
     "questionnaire_send",
+    "questionnaires_dispatch",
     "questionnaires_load",
     "service_save",
     "task_add",
@@ -108,5 +122,9 @@ __all__ = [
     "task_update",
     "teleconsultation_book",
     "teleconsultation_report",
+    "template_activity_remove",
+    "template_activity_save",
+    "template_derive",
+    "template_save",
     "templates_load",
 ]

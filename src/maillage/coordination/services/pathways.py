@@ -53,6 +53,7 @@ def pathway_enrol(*, actor: User, cooperation: Organisation, patient: Patient | 
     if consent_method not in Consent.Method.values:
         raise ValidationError({"consent_method": _(
             "Le consentement du patient doit être recueilli (écrit, oral ou en ligne).")})
+    _check_template(template, cooperation)
     now = now or timezone.now()
     if patient is None:
         patient = Patient(**(patient_fields or {}))
@@ -105,6 +106,13 @@ def consent_give(*, actor: User, pathway: Pathway, method: str,
     access_forget(pathway)
     access_record(actor=actor, pathway=pathway, action=Action.UPDATE, what=_("consentement"))
     return consent
+
+
+def _check_template(template: PathwayTemplate | None, cooperation: Organisation) -> None:
+    """A pathway follows a shared template or one of its own cooperation's."""
+    if template is not None and template.cooperation_id not in (None, cooperation.pk):
+        raise ValidationError({"template": _(
+            "Ce modèle appartient à une autre coopération.")})
 
 
 def network_organisations(cooperation: Organisation) -> list[int]:
@@ -214,6 +222,7 @@ def care_plan_instantiate(*, actor: User, pathway: Pathway,
     template = template or pathway.template
     if template is None:
         raise ValidationError({"template": _("Choisissez un modèle de parcours.")})
+    _check_template(template, pathway.cooperation)
     if risk_grade is not None:
         if risk_grade not in (0, 1, 2, 3):
             raise ValidationError({"risk_grade": _("Le grade de risque va de 0 à 3.")})
@@ -380,40 +389,66 @@ class Rupture:
 
 def pathway_ruptures(pathway: Pathway, today: date) -> list[Rupture]:
     """The ruptures of one pathway on a given day (pure reading; no rights, no log)."""
-    found: list[Rupture] = []
-    for task in pathway.tasks.filter(status=CareTask.Status.REQUESTED, due_by__lt=today):
-        found.append(Rupture(Alert.Kind.OVERDUE, f"task:{task.pk}",
-                             _("%(t)s : attendu au plus tard le %(d)s")
-                             % {"t": task.title, "d": task.due_by.strftime("%d/%m/%Y")},
-                             task_id=task.pk))
-    if pathway.template_id and pathway.tasks.exists():
-        planned = set(pathway.tasks.exclude(activity=None).values_list("activity_id", flat=True))
-        for activity in pathway.template.activities.all():
-            if activity_applies(activity, pathway) and activity.pk not in planned:
-                found.append(Rupture(Alert.Kind.MISSING, f"activity:{activity.code}",
-                                     _("%(a)s n'est pas au plan") % {"a": activity.name}))
-    delay = timedelta(days=pathway.template.discharge_follow_up_days
-                      if pathway.template_id else 7)
-    stays = pathway.encounters.filter(kind__in=(Encounter.Kind.INPATIENT,
-                                                Encounter.Kind.EMERGENCY),
-                                      ended_at__isnull=False)
-    for stay in stays:
-        discharged = timezone.localdate(stay.ended_at)
-        deadline = discharged + delay
-        if today <= deadline:
-            continue
-        seen = pathway.encounters.filter(
-            kind__in=FOLLOW_UP_KINDS, started_at__gte=stay.ended_at,
-            started_at__date__lte=deadline).exists()
-        if not seen:
-            found.append(Rupture(
-                Alert.Kind.DISCHARGE, f"encounter:{stay.pk}",
-                _("Sortie le %(d)s sans consultation de suivi sous %(n)s jours")
-                % {"d": discharged.strftime("%d/%m/%Y"), "n": delay.days},
-                encounter_id=stay.pk))
-    if not pathway.team.filter(is_referring_doctor=True).exists():
-        found.append(Rupture(Alert.Kind.NO_REFERRING_DOCTOR, "team",
-                             _("Aucun médecin traitant dans l'équipe de soins")))
+    return _ruptures_of([pathway], today)[pathway.pk]
+
+
+def _ruptures_of(pathways: list[Pathway], today: date) -> dict[int, list[Rupture]]:
+    """The ruptures of several pathways, read with a fixed number of queries for the batch."""
+    from collections import defaultdict
+
+    ids = [p.pk for p in pathways]
+    found: dict[int, list[Rupture]] = {pk: [] for pk in ids}
+    for task in (CareTask.objects.filter(pathway_id__in=ids, status=CareTask.Status.REQUESTED,
+                                         due_by__lt=today).order_by("due_by", "title")):
+        found[task.pathway_id].append(Rupture(
+            Alert.Kind.OVERDUE, f"task:{task.pk}",
+            _("%(t)s : attendu au plus tard le %(d)s")
+            % {"t": task.title, "d": task.due_by.strftime("%d/%m/%Y")}, task_id=task.pk))
+    planned: dict[int, set[int | None]] = defaultdict(set)
+    for pathway_id, activity_id in (CareTask.objects.filter(pathway_id__in=ids)
+                                    .values_list("pathway_id", "activity_id").distinct()):
+        planned[pathway_id].add(activity_id)
+    activities: dict[int, list[ActivityDefinition]] = {}
+    for pathway in pathways:
+        if pathway.template_id and planned.get(pathway.pk):
+            if pathway.template_id not in activities:
+                activities[pathway.template_id] = list(pathway.template.activities.all())
+            for activity in activities[pathway.template_id]:
+                if activity_applies(activity, pathway) and activity.pk not in planned[pathway.pk]:
+                    found[pathway.pk].append(Rupture(
+                        Alert.Kind.MISSING, f"activity:{activity.code}",
+                        _("%(a)s n'est pas au plan") % {"a": activity.name}))
+    stays: dict[int, list[Encounter]] = defaultdict(list)
+    visits: dict[int, list[datetime]] = defaultdict(list)
+    for encounter in (Encounter.objects.filter(
+            pathway_id__in=ids, kind__in=(Encounter.Kind.INPATIENT, Encounter.Kind.EMERGENCY,
+                                          *FOLLOW_UP_KINDS))
+            .only("pk", "pathway_id", "kind", "started_at", "ended_at").order_by("-started_at")):
+        if encounter.kind in FOLLOW_UP_KINDS:
+            visits[encounter.pathway_id].append(encounter.started_at)
+        elif encounter.ended_at is not None:
+            stays[encounter.pathway_id].append(encounter)
+    with_gp = set(CareTeamMember.objects.filter(pathway_id__in=ids, is_referring_doctor=True)
+                  .values_list("pathway_id", flat=True))
+    for pathway in pathways:
+        delay = timedelta(days=pathway.template.discharge_follow_up_days
+                          if pathway.template_id else 7)
+        for stay in stays.get(pathway.pk, ()):
+            discharged = timezone.localdate(stay.ended_at)
+            deadline = discharged + delay
+            if today <= deadline:
+                continue
+            seen = any(moment >= stay.ended_at and timezone.localdate(moment) <= deadline
+                       for moment in visits.get(pathway.pk, ()))
+            if not seen:
+                found[pathway.pk].append(Rupture(
+                    Alert.Kind.DISCHARGE, f"encounter:{stay.pk}",
+                    _("Sortie le %(d)s sans consultation de suivi sous %(n)s jours")
+                    % {"d": discharged.strftime("%d/%m/%Y"), "n": delay.days},
+                    encounter_id=stay.pk))
+        if pathway.pk not in with_gp:
+            found[pathway.pk].append(Rupture(Alert.Kind.NO_REFERRING_DOCTOR, "team",
+                                             _("Aucun médecin traitant dans l'équipe de soins")))
     return found
 
 
@@ -424,36 +459,48 @@ class DetectionSummary:
     closed: int
 
 
+DETECTION_BATCH = 400
+
+
 @transaction.atomic
 def alerts_detect(*, today: date, pathways: list[Pathway] | None = None) -> DetectionSummary:
     """Raise an alert per new rupture and close those whose cause is gone (run daily).
 
     Suspended pathways (consent withdrawn) are not examined: no one may look at them.
+    Pathways are read in batches, with a fixed number of queries per batch.
     """
     if pathways is None:
         pathways = list(Pathway.objects.filter(status=Pathway.Status.ACTIVE)
                         .select_related("template", "patient"))
     raised = closed = 0
     to_notify: dict[int, set[str]] = {}
-    for pathway in pathways:
-        current = {r.subject + "|" + r.kind: r for r in pathway_ruptures(pathway, today)}
-        for alert in pathway.alerts.filter(status=Alert.Status.OPEN):
-            if alert.subject + "|" + alert.kind not in current:
-                alert.status = Alert.Status.RESOLVED
-                alert.resolved_on = today
-                alert.resolution = _("Levée automatiquement : la cause a disparu.")
-                alert.save()
-                closed += 1
-            else:
-                current.pop(alert.subject + "|" + alert.kind)
-        for rupture in current.values():
-            Alert.objects.create(pathway=pathway, kind=rupture.kind, subject=rupture.subject,
-                                 task_id=rupture.task_id, encounter_id=rupture.encounter_id,
-                                 detail=rupture.detail[:300], raised_on=today)
-            raised += 1
-            owner = (CareTask.objects.filter(pk=rupture.task_id)
-                     .values_list("owner_id", flat=True).first() if rupture.task_id else None)
-            for user_id in {pathway.coordinator_id, owner} - {None}:
+    for first in range(0, len(pathways), DETECTION_BATCH):
+        batch = pathways[first:first + DETECTION_BATCH]
+        ruptures = _ruptures_of(batch, today)
+        open_alerts: dict[int, list[Alert]] = {p.pk: [] for p in batch}
+        for alert in Alert.objects.filter(pathway__in=batch, status=Alert.Status.OPEN):
+            open_alerts[alert.pathway_id].append(alert)
+        gone: list[int] = []
+        new: list[tuple[Pathway, Rupture]] = []
+        for pathway in batch:
+            current = {r.subject + "|" + r.kind: r for r in ruptures[pathway.pk]}
+            for alert in open_alerts[pathway.pk]:
+                if current.pop(alert.subject + "|" + alert.kind, None) is None:
+                    gone.append(alert.pk)
+            new += [(pathway, r) for r in current.values()]
+        if gone:
+            closed += Alert.objects.filter(pk__in=gone).update(
+                status=Alert.Status.RESOLVED, resolved_on=today,
+                resolution=_("Levée automatiquement : la cause a disparu."))
+        Alert.objects.bulk_create([Alert(
+            pathway=pathway, kind=r.kind, subject=r.subject, task_id=r.task_id,
+            encounter_id=r.encounter_id, detail=r.detail[:300], raised_on=today)
+            for pathway, r in new])
+        raised += len(new)
+        owners = dict(CareTask.objects.filter(
+            pk__in=[r.task_id for _p, r in new if r.task_id]).values_list("pk", "owner_id"))
+        for pathway, rupture in new:
+            for user_id in {pathway.coordinator_id, owners.get(rupture.task_id)} - {None}:
                 to_notify.setdefault(user_id, set()).add(pathway.get_absolute_url())
     transaction.on_commit(lambda: _alerts_notify(to_notify))
     return DetectionSummary(len(pathways), raised, closed)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.coordination.audit import Action, access_record
 from maillage.coordination.models import (
+    CareTask,
     Document,
     Encounter,
     Message,
@@ -135,9 +137,27 @@ def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str
     if gp is not None:
         note += _(" ; transmis au médecin traitant, %(gp)s.") % {"gp": gp.user}
     Message.objects.create(pathway=pathway, author=actor, body=note)
+    if gp is not None and gp.user_id != actor.pk:
+        link = pathway.get_absolute_url()
+        transaction.on_commit(lambda: _report_notify(gp.user, link))
     access_record(actor=actor, pathway=pathway, action=Action.CREATE,
                   what=_("compte rendu de téléconsultation"))
     return document
+
+
+def _report_notify(user: User, link: str) -> None:
+    """Tell the médecin traitant that a report waits, without any health data (opaque link)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    if not user.is_active or not user.email:
+        return
+    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
+    send_mail(_("Maillage : nouveau compte rendu de téléconsultation"),
+              _("Un compte rendu de téléconsultation a été déposé dans le dossier d'un "
+                "parcours dont vous êtes le médecin traitant. Connectez-vous pour le lire :\n"
+                "%(link)s") % {"link": base + link},
+              None, [user.email], fail_silently=True)
 
 
 
@@ -210,10 +230,78 @@ def questionnaire_answer(*, actor: User, response: QuestionnaireResponse,
     response.answered_at = now
     response.save()
     questionnaire = response.questionnaire
+    task = response.task
+    if task is not None and task.status != CareTask.Status.REQUESTED:
+        task = None
+    if task is not None:
+        # The answer is what the plan's activity asked for: the task is done.
+        task.status = CareTask.Status.COMPLETED
+        task.done_on = timezone.localdate(now)
+        task.done_by = actor
+        task.note = _("Questionnaire rempli par le patient (score %(s)s / %(m)s).") % {
+            "s": response.score, "m": questionnaire.max_score}
+        task.save()
     if questionnaire.loinc:
         _observation_store(actor=actor, pathway=pathway, code=questionnaire.loinc,
                            label=questionnaire.title, value=response.score, unit="{score}",
-                           effective_at=now)
+                           effective_at=now, task=task)
     access_record(actor=actor, pathway=pathway, action=Action.UPDATE, what=_("questionnaires"))
     return response
+
+
+@dataclass(frozen=True)
+class DispatchSummary:
+    sent: int
+    patients_told: int
+
+
+@transaction.atomic
+def questionnaires_dispatch(*, today: date) -> DispatchSummary:
+    """Send the plan's questionnaires whose activity window is open (run daily).
+
+    A task of an activity naming a questionnaire gets one response request when its window
+    opens, if the patient has an account and the consent is active; the patient's answer then
+    completes the task. The patient is told by e-mail, without any health data.
+    """
+    known = dict(Questionnaire.objects.values_list("code", "pk"))
+    tasks = (CareTask.objects
+             .filter(status=CareTask.Status.REQUESTED, due_from__lte=today, due_by__gte=today,
+                     activity__questionnaire__in=known, pathway__status=Pathway.Status.ACTIVE,
+                     pathway__consents__status="active", pathway__patient__user__isnull=False,
+                     questionnaire_responses__isnull=True)
+             .select_related("activity", "pathway", "pathway__patient").distinct())
+    sent = 0
+    to_tell: dict[int, set[str]] = {}
+    for task in tasks:
+        pathway = task.pathway
+        code = task.activity.questionnaire
+        waiting = pathway.questionnaire_responses.filter(
+            questionnaire_id=known[code], status=QuestionnaireResponse.Status.REQUESTED).first()
+        if waiting is not None:
+            # Already sent by hand: that answer will do for the task.
+            if waiting.task_id is None:
+                QuestionnaireResponse.objects.filter(pk=waiting.pk).update(task=task)
+            continue
+        QuestionnaireResponse.objects.create(pathway=pathway, questionnaire_id=known[code],
+                                             task=task)
+        access_record(actor=None, pathway=pathway, action=Action.CREATE,
+                      what=_("questionnaires"), reason=_("envoi prévu au plan de soins"))
+        sent += 1
+        to_tell.setdefault(pathway.patient.user_id, set()).add(pathway.get_absolute_url())
+    transaction.on_commit(lambda: _questionnaires_notify(to_tell))
+    return DispatchSummary(sent, len(to_tell))
+
+
+def _questionnaires_notify(to_tell: dict[int, set[str]]) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
+    for user in User.objects.filter(pk__in=to_tell, is_active=True):
+        links = sorted(to_tell[user.pk])
+        send_mail(_("Maillage : un questionnaire vous attend"),
+                  _("Votre équipe de soins vous propose un questionnaire. Connectez-vous pour "
+                    "y répondre :\n%(links)s")
+                  % {"links": "\n".join(base + link for link in links)},
+                  None, [user.email], fail_silently=True)
 

@@ -558,6 +558,11 @@ class OSRMTravelTime(TravelTimeSource):
     library is used for HTTP. Errors (network, timeout, HTTP status, ``code`` not ``"Ok"``,
     malformed answer) raise :class:`TravelTimeServiceError` with the URL.
 
+    Pairs that cannot be within ``max_minutes`` are never asked for: no road trip is faster
+    than the great-circle distance at ``max_speed_kmh`` (130 km/h, the French motorway limit,
+    Code de la route R413-2), so for each block of origins only the destinations within
+    ``max_speed_kmh × max_minutes`` of one of them are sent (``None`` asks for every pair).
+
     Examples
     --------
     >>> OSRMTravelTime("http://127.0.0.1:5000").profile
@@ -568,10 +573,27 @@ class OSRMTravelTime(TravelTimeSource):
     profile: str = "driving"
     batch_size: int = 100
     timeout: float = 30.0
+    max_speed_kmh: float | None = 130.0
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ValueError("batch_size must be >= 1")
+        if self.max_speed_kmh is not None and not self.max_speed_kmh > 0:
+            raise ValueError("max_speed_kmh must be > 0 (or None)")
+
+    def _reachable(
+        self, origins: Locations, block: slice, destinations: Locations, max_minutes: float
+    ) -> IntArray:
+        """Destinations within the great-circle reach of at least one origin of ``block``."""
+        if self.max_speed_kmh is None:
+            return np.arange(destinations.size, dtype=np.int64)
+        reach_km = self.max_speed_kmh * max_minutes / 60.0
+        chord = 2.0 * math.sin(min(reach_km / (2 * EARTH_RADIUS_KM), math.pi / 2)) * (1 + 1e-9)
+        near = destinations.kdtree().query_ball_point(
+            origins.unit_vectors()[block], r=chord, return_sorted=False
+        )
+        found = [np.asarray(n, dtype=np.int64) for n in near]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
 
     def _table(self, coords: list[str], n_src: int) -> list[list[float | None]]:
         n = len(coords)
@@ -616,24 +638,27 @@ class OSRMTravelTime(TravelTimeSource):
         rows: list[IntArray] = []
         cols: list[IntArray] = []
         mins: list[FloatArray] = []
-        # one HTTP request per block: the loop is over requests, not over pairs
+        requests = 0
+        # one HTTP request per block: the loops are over requests, not over pairs
         for i0 in range(0, n, b):
-            for j0 in range(0, m, b):
-                src, dst = o_coords[i0 : i0 + b], d_coords[j0 : j0 + b]
+            reachable = self._reachable(origins, slice(i0, i0 + b), destinations, max_minutes)
+            for k0 in range(0, reachable.size, b):
+                dest_index = reachable[k0 : k0 + b]
+                src = o_coords[i0 : i0 + b]
+                dst = [d_coords[j] for j in dest_index.tolist()]
                 table = self._table(src + dst, len(src))
+                requests += 1
                 try:
-                    block = np.array(
-                        [[np.nan if v is None else float(v) for v in r] for r in table],
-                        dtype=np.float64,
-                    ).reshape(len(src), len(dst))
+                    # numpy reads JSON null (None) as NaN in a float array
+                    block = np.array(table, dtype=np.float64).reshape(len(src), len(dst))
                 except (TypeError, ValueError) as exc:
                     raise TravelTimeServiceError(f"malformed OSRM durations: {exc}") from exc
                 minutes = block / 60.0
                 ii, jj = np.nonzero(np.isfinite(minutes) & (minutes <= max_minutes))
                 rows.append(ii + i0)
-                cols.append(jj + j0)
+                cols.append(dest_index[jj])
                 mins.append(minutes[ii, jj])
-        logger.info("OSRM table %d x %d done (%d requests)", n, m, len(rows))
+        logger.info("OSRM table %d x %d done (%d requests)", n, m, requests)
         return TravelTimeMatrix.from_triplets(
             np.concatenate(rows) if rows else np.empty(0, np.int64),
             np.concatenate(cols) if cols else np.empty(0, np.int64),

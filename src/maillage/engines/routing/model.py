@@ -218,6 +218,14 @@ class PlanningParams:
         feasible with the exact float times.
     log_search
         Let OR-Tools log its search to stderr.
+    improve_share
+        Share of the budget (``time_limit_s`` and ``solution_limit``) given to
+        the ruin-and-recreate phase that improves OR-Tools' plan (see
+        :mod:`.improve`); with a solution limit, that phase runs
+        ``solution_limit - round(solution_limit * (1 - improve_share))``
+        iterations. ``0`` leaves OR-Tools alone.
+    seed
+        Seed of the ruin-and-recreate phase's random draws.
     """
 
     time_limit_s: float = 5.0
@@ -228,8 +236,12 @@ class PlanningParams:
     lock_penalty_factor: float = 100.0
     scale: int = 1000
     log_search: bool = False
+    improve_share: float = 0.7
+    seed: int = 0
 
     def __post_init__(self) -> None:
+        if not 0 <= self.improve_share < 1:
+            raise ValueError(f"improve_share must be in [0, 1), got {self.improve_share}")
         if not self.time_limit_s > 0:
             raise ValueError(f"time_limit_s must be positive, got {self.time_limit_s}")
         if self.solution_limit is not None and self.solution_limit < 1:

@@ -17,11 +17,15 @@ Model (one routing node per stop, so requests may share a point):
 - each request is optional at a penalty, so impossible requests are reported
   rather than making the solve fail.
 
-The routes found are then timed again with floats (:mod:`.schedule`).
+OR-Tools' guided local search gets ``1 - improve_share`` of the budget; its
+routes are then improved by ruin and recreate (:mod:`.improve`) with the rest,
+and the routes found are timed again with floats (:mod:`.schedule`); the
+improved plan is kept only when every route passes that exact timing.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -32,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from .improve import Improver, build_data
 from .model import (
     INF,
     Plan,
@@ -83,8 +88,10 @@ def plan_rides(
     tuples; the operators enabled here do not use the per-neighbourhood LNS
     time limit. So the same problem and params give the same plan whenever
     the search is stopped by ``params.solution_limit`` rather than by
-    ``params.time_limit_s`` (``plan.solutions_found`` tells which). With a
-    time limit alone, a faster machine goes further.
+    ``params.time_limit_s`` (``plan.solutions_found`` tells which; it counts
+    OR-Tools' solutions plus the ruin-and-recreate iterations, whose random
+    draws come from ``params.seed``). With a time limit alone, a faster
+    machine goes further.
 
     Examples
     --------
@@ -119,8 +126,9 @@ def plan_rides(
     routable = [r for r in problem.requests if r.id in allowed]
 
     if routable and problem.vehicles:
+        deadline = t0 + params.time_limit_s
         routes, dropped, status, n_solutions = _solve(
-            problem, params, routable, allowed, lock_of, initial
+            problem, params, routable, allowed, lock_of, initial, deadline
         )
     else:
         routes, dropped, status, n_solutions = [], [], "NO_REQUEST_TO_ROUTE", 0
@@ -250,6 +258,7 @@ def _solve(
     allowed: dict[str, list[int]],
     lock_of: dict[str, int],
     initial: Plan | None,
+    deadline: float,
 ) -> tuple[list[Route], list[Request], str, int]:
     S = params.scale
     vehicles = problem.vehicles
@@ -331,6 +340,7 @@ def _solve(
     solver = routing.solver()
     # Python callables handed to OR-Tools are kept alive until the solve ends.
     limit_functions: list[Callable[[int, int], int]] = []
+    pen_of: dict[str, int] = {}
     for i, r in enumerate(routable):
         p = manager.NodeToIndex(nodes.pickup(i))
         d = manager.NodeToIndex(nodes.drop(i))
@@ -355,6 +365,7 @@ def _solve(
             routing.VehicleVar(d).RemoveValues(forbidden)
         weight = params.lock_penalty_factor if r.id in lock_of else 1.0
         pen = round(penalty * weight * S)
+        pen_of[r.id] = pen
         routing.AddDisjunction([p], pen)
         routing.AddDisjunction([d], pen)
     for k in range(n_v):
@@ -368,9 +379,14 @@ def _solve(
     search.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
     )
-    search.time_limit.FromMilliseconds(int(params.time_limit_s * 1000))
+    # The budget (time and solutions) is shared between OR-Tools' search and
+    # the ruin-and-recreate phase that follows it (see improve.py).
+    share = params.improve_share
+    search.time_limit.FromMilliseconds(max(1, int(params.time_limit_s * (1 - share) * 1000)))
+    improve_iterations = None
     if params.solution_limit is not None:
-        search.solution_limit = params.solution_limit
+        search.solution_limit = max(1, round(params.solution_limit * (1 - share)))
+        improve_iterations = params.solution_limit - search.solution_limit
     search.log_search = params.log_search
 
     n_solutions = 0
@@ -399,31 +415,73 @@ def _solve(
     status = routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
     if status == "ROUTING_INVALID":
         raise ValueError(f"OR-Tools rejected the model or the search parameters {params}")
+    sequences: list[list[int]] = [[] for _ in vehicles]
+    cumuls: list[list[float]] = [[] for _ in vehicles]
     if solution is None:
         logger.warning("OR-Tools found no solution (%s)", status)
-        return [], list(routable), status, n_solutions
+    else:
+        for k in range(n_v):
+            index = routing.Start(k)
+            while True:
+                cumuls[k].append(solution.Min(time_dim.CumulVar(index)) / S)
+                if routing.IsEnd(index):
+                    break
+                if index != routing.Start(k):
+                    sequences[k].append(manager.IndexToNode(index) - 2 * n_v)
+                index = solution.Value(routing.NextVar(index))
+    found = sequences
+    if improve_iterations != 0 and share > 0:
+        improver = Improver(
+            build_data(problem, routable),
+            [frozenset(allowed[r.id]) for r in routable],
+            [2 * pen_of[r.id] / S for r in routable],
+            seed=params.seed,
+        )
+        better = improver.run(sequences, deadline=deadline, max_iterations=improve_iterations)
+        n_solutions += improver.iterations
+        logger.info(
+            "ruin and recreate: %d iterations, %d new best plans",
+            improver.iterations,
+            improver.improvements,
+        )
+        if all(_specs_fit(problem, vehicles[k], _specs(routable, seq))
+               for k, seq in enumerate(better)):
+            found = better
+        else:  # cannot happen when improve.py agrees with schedule.py
+            logger.error("the improved plan does not fit the exact timing; keeping OR-Tools'")
 
     routes: list[Route] = []
     visited: set[str] = set()
     for k, v in enumerate(vehicles):
-        index = solution.Value(routing.NextVar(routing.Start(k)))
-        if routing.IsEnd(index):
+        if not found[k]:
             continue
-        specs: list[StopSpec] = [(StopKind.START, None)]
-        cumuls = [solution.Min(time_dim.CumulVar(routing.Start(k))) / S]
-        while not routing.IsEnd(index):
-            node = manager.IndexToNode(index)
-            i, is_drop = divmod(node - 2 * n_v, 2)
-            r = routable[i]
-            specs.append((StopKind.DROP if is_drop else StopKind.PICKUP, r))
-            cumuls.append(solution.Min(time_dim.CumulVar(index)) / S)
-            visited.add(r.id)
-            index = solution.Value(routing.NextVar(index))
-        specs.append((StopKind.END, None))
-        cumuls.append(solution.Min(time_dim.CumulVar(index)) / S)
-        routes.append(_timed_route(problem, v, specs, cumuls))
+        specs = _specs(routable, found[k])
+        visited.update(r.id for kind, r in specs if r is not None)
+        fallback = cumuls[k] if found is sequences else []
+        routes.append(_timed_route(problem, v, specs, fallback))
     dropped = [r for r in routable if r.id not in visited]
     return routes, dropped, status, n_solutions
+
+
+def _specs(routable: list[Request], seq: list[int]) -> list[StopSpec]:
+    """Stops of a route given as improve.py nodes (2 i pickup, 2 i + 1 drop of request i)."""
+    inner: list[StopSpec] = [
+        (StopKind.DROP if x % 2 else StopKind.PICKUP, routable[x // 2]) for x in seq
+    ]
+    return [(StopKind.START, None), *inner, (StopKind.END, None)]
+
+
+def _specs_fit(problem: Problem, v: Vehicle, specs: list[StopSpec]) -> bool:
+    if len(specs) == 2:
+        return True
+    if schedule_sequence(problem, v, specs) is None:
+        return False
+    if v.max_route_distance is None:
+        return True
+    c = problem.cost_matrix
+    points = [stop_point(v, kind, r) for kind, r in specs]
+    distance = sum(float(c[a, b]) for a, b in itertools.pairwise(points))
+    return distance <= v.max_route_distance + _EPS
 
 
 def _hint_routes(

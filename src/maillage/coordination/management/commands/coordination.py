@@ -23,12 +23,16 @@ class Command(BaseCommand):
         p = sub.add_parser("detect-ruptures", help="lever et clore les alertes de rupture")
         p.add_argument("--today", type=date.fromisoformat, default=None,
                        help="date du jour (AAAA-MM-JJ), pour rejouer un jour donné")
+        p = sub.add_parser("send-questionnaires",
+                           help="envoyer les questionnaires du plan dont la fenêtre s'ouvre")
+        p.add_argument("--today", type=date.fromisoformat, default=None,
+                       help="date du jour (AAAA-MM-JJ), pour rejouer un jour donné")
 
     def handle(self, *args, **options):
         try:
             if options["action"] == "load-templates":
-                loaded = services.templates_load(options["file"])
                 questionnaires = services.questionnaires_load()
+                loaded = services.templates_load(options["file"])
                 self.stdout.write(self.style.SUCCESS(
                     f"{loaded.templates} modèles, {loaded.activities} activités, "
                     f"{questionnaires} questionnaires chargés."))
@@ -36,6 +40,11 @@ class Command(BaseCommand):
                 from maillage.coordination.demo import coordination_demo_load
 
                 coordination_demo_load(say=self.stdout.write)
+            elif options["action"] == "send-questionnaires":
+                sent = services.questionnaires_dispatch(
+                    today=options["today"] or timezone.localdate())
+                self.stdout.write(self.style.SUCCESS(
+                    f"{sent.sent} questionnaires envoyés à {sent.patients_told} patients."))
             else:
                 summary = services.alerts_detect(today=options["today"] or timezone.localdate())
                 self.stdout.write(self.style.SUCCESS(

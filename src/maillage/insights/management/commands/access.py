@@ -47,7 +47,9 @@ class Command(BaseCommand):
         try:
             getattr(self, f"_{options['action'].replace('-', '_')}")(options)
         except (ValidationError, AccessDataMissing, AccessError, TerritoryImportError) as exc:
-            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            from maillage.insights.errors import describe
+
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else describe(exc)
             raise CommandError(message) from exc
 
     def _compute(self, options) -> AccessRun:
@@ -117,8 +119,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"APL DREES {year} : {rows} communes chargées."))
 
     def _calibrate(self, options) -> None:
-        from maillage.insights.calibration import calibrate
+        from maillage.insights.calibration import calibrate, report_lines
 
-        speeds = [float(s) for s in options["speeds"].split(",") if s.strip()]
-        report = calibrate(speeds=speeds, log=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(report))
+        try:
+            speeds = [float(s) for s in options["speeds"].split(",") if s.strip()]
+        except ValueError as exc:
+            raise CommandError(f"--speeds : nombres séparés par des virgules attendus "
+                               f"({options['speeds']!r})") from exc
+        if any(not 5 <= s <= 130 for s in speeds):
+            raise CommandError("--speeds : chaque vitesse doit être comprise entre 5 et 130 km/h")
+        result = calibrate(speeds=speeds, log=self.stdout.write)
+        if result is None:
+            self.stdout.write("Rien à calibrer : chargez les communes, l'offre SIRENE et la "
+                              "référence DREES (maillage access import-reference).")
+            return
+        lines = report_lines(result)
+        self.stdout.write("\n" + "\n".join(lines[:-1]))
+        self.stdout.write(self.style.SUCCESS(lines[-1]))
