@@ -411,10 +411,12 @@ def map_summary(result: OpinionMap, votes: VoteMatrix, texts: dict[int, str]
                  for direction in ("agree", "disagree")}
     ranked = [(s, b) for s, b in zip(statement_ids, result.bridging.tolist(), strict=True)
               if np.isfinite(b)]
-    ranked.sort(key=lambda sb: (-sb[1], sb[0]))
+    # Rounded before ranking: near-ties differ in the last bits between runs (threaded
+    # BLAS), and the list must not reorder when nothing changed.
+    ranked.sort(key=lambda sb: (-round(sb[1], 6), sb[0]))
     gic = [(s, c) for s, c in zip(statement_ids, result.group_informed_consensus.tolist(),
                                   strict=True) if np.isfinite(c)]
-    gic.sort(key=lambda sc: (-sc[1], sc[0]))
+    gic.sort(key=lambda sc: (-round(sc[1], 6), sc[0]))
     # Points of the counted participants, rounded and sorted by position: the order says
     # nothing of who is who.
     points = sorted(
