@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_session import logged_in_context
 from tests.initiatives.conftest import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_context(browser, live_server, user, **options):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
-    return context
 
 
 def test_find_near_a_commune_testify_and_see_it_after_moderation(

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_session import logged_in_context
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def logged_in_context(browser, live_server, user, **options):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
-    return context
 
 
 def test_from_challenge_to_idea_to_team_to_submission_to_result(

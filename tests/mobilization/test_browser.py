@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_session import logged_in_context
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def logged_in_context(browser, live_server, user, **options):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
-    return context
 
 
 def test_sign_see_the_counter_move_and_receive_the_official_answer(

@@ -6,20 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser_session import logged_in_context
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def logged_in_context(browser, live_server, user, **options):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
-    return context
 
 
 def test_a_resident_files_a_signalement_from_a_phone(live_server, people, browser):

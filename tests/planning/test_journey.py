@@ -7,18 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser_session import logged_in_context
+
+VIEWPORT = {"width": 1280, "height": 900}
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_context(browser, live_server, user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
-    return context
 
 
 def test_an_analyst_builds_a_scenario_puts_it_to_a_vote_and_a_resident_votes(
@@ -36,7 +29,7 @@ def test_an_analyst_builds_a_scenario_puts_it_to_a_vote_and_a_resident_votes(
                          ends_at=now + timedelta(days=5))
     resident = make_user(email="rosa@example.org", home_commune_id="48095")
 
-    context = logged_in_context(browser, live_server, analyst)
+    context = logged_in_context(browser, live_server, analyst, viewport=VIEWPORT)
     page = context.new_page()
     page.goto(live_server.url + "/planification/nouveau/")
     page.get_by_label("Nom du scénario").fill("MSP de Mont Lozère")
@@ -54,7 +47,7 @@ def test_an_analyst_builds_a_scenario_puts_it_to_a_vote_and_a_resident_votes(
     ballot = ScenarioBallot.objects.get()
     context.close()
 
-    context = logged_in_context(browser, live_server, resident)
+    context = logged_in_context(browser, live_server, resident, viewport=VIEWPORT)
     page = context.new_page()
     page.goto(live_server.url + ballot.get_absolute_url())
     assert "1\u202f300 habitants sortiraient" in page.content()

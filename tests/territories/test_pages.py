@@ -43,6 +43,6 @@ def test_unknown_territories_are_404(client):
     assert client.get("/territoires/departements/99/").status_code == 404
 
 
-def test_pillars_not_built_yet_say_bientot(client):
+def test_every_pillar_on_the_home_page_leads_to_its_pages(client):
     page = client.get("/").content.decode()
-    assert "Transport solidaire" in page and "bientôt" in page
+    assert 'href="/transport-solidaire/"' in page and "bientôt" not in page

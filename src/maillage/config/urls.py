@@ -24,3 +24,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "maillage.core.views.not_found"

@@ -22,3 +22,14 @@ def task_status(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
         raise Http404(_("Tâche inconnue."))
     template = "core/_task_status.html" if request.htmx else "core/task_status.html"
     return render(request, template, {"task": progress, "title": _("Suivi d'une tâche")})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the API's format under /api/ (a client reads JSON there), the page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Ressource introuvable : %(path)s")
+                                           % {"path": request.path})}, status=404)
+    return page_not_found(request, exception)

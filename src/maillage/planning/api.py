@@ -171,7 +171,7 @@ def effects(request: HttpRequest, pk: int):
             summary="Comparer des scénarios côte à côte")
 def compare(request: HttpRequest, ids: list[int] = Query(..., max_length=10)):  # noqa: B008
     rows = selectors.scenarios_compare(list(selectors.scenarios_visible(request.user)
-                                            .filter(pk__in=ids)))
+                                            .filter(pk__in=[i for i in ids if 0 < i < 2**63])))
     return [{k: (v.pk if k == "scenario" else v) for k, v in row.items()} for row in rows]
 
 
