@@ -30,17 +30,8 @@ from maillage.coordination.models import (
     Teleconsultation,
 )
 from maillage.coordination.rules import can
+from maillage.core.forms import service_errors_into
 from maillage.territories.selectors import commune_search
-
-
-def _errors_into(form: django_forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields when they name one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # — Directory ——————————————————————————————————————————————————————————————————————————————————
 
@@ -100,7 +91,7 @@ def service_edit(request: HttpRequest, organisation: int,
                           or {"__all__": exc.messages})
             if "commune" in errors:
                 errors["commune_code"] = errors.pop("commune")
-            _errors_into(form, ValidationError(errors))
+            service_errors_into(form, ValidationError(errors))
         else:
             messages.success(request, _("Service enregistré."))
             return redirect("coordination:index")
@@ -129,7 +120,7 @@ def professional_create(request: HttpRequest, organisation: int) -> HttpResponse
                     profession=data["profession"], role=data["role"],
                     user_id=account.pk if account else None)
             except ValidationError as exc:
-                _errors_into(form, exc)
+                service_errors_into(form, exc)
             else:
                 messages.success(request, _("Professionnel·le ajouté·e à l'annuaire."))
                 return redirect("coordination:index")
@@ -161,7 +152,7 @@ def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
                                                 source=form.cleaned_data["source"],
                                                 name=form.cleaned_data["name"])
         except ValidationError as exc:
-            _errors_into(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Modèle de la coopération créé : adaptez ses activités."))
             return redirect("coordination:template", code=template.code)
@@ -181,7 +172,7 @@ def template_create(request: HttpRequest, pk: int) -> HttpResponse:
             template = services.template_save(actor=request.user, cooperation=coop,
                                               **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Modèle créé : ajoutez ses activités."))
             return redirect("coordination:template", code=template.code)
@@ -205,7 +196,7 @@ def template(request: HttpRequest, code: str) -> HttpResponse:
                 services.template_save(actor=request.user, cooperation=found.cooperation,
                                        template=found, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_into(form, exc)
+                service_errors_into(form, exc)
             else:
                 messages.success(request, _("Modèle enregistré."))
                 return redirect("coordination:template", code=found.code)
@@ -230,7 +221,7 @@ def template_activity(request: HttpRequest, code: str,
             services.template_activity_save(actor=request.user, template=found,
                                             activity=instance, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Activité enregistrée."))
             return redirect("coordination:template", code=found.code)
@@ -286,7 +277,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                                     "commune_id": data["commune_code"] or None,
                                     "user": account})
             except ValidationError as exc:
-                _errors_into(form, exc)
+                service_errors_into(form, exc)
             else:
                 messages.success(request, _("Patient inscrit ; composez l'équipe de soins."))
                 return redirect(pathway)
@@ -368,7 +359,7 @@ def _pathway_action(name: str, call: Callable[[HttpRequest, Any, dict[str, Any]]
             try:
                 call(request, found, form.cleaned_data)
             except ValidationError as exc:
-                _errors_into(form, exc)
+                service_errors_into(form, exc)
             else:
                 messages.success(request, done)
                 return redirect(found)
@@ -451,7 +442,7 @@ def questionnaire_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, response=response,
                 answers={k[1:]: v for k, v in form.cleaned_data.items()})
         except ValidationError as exc:
-            _errors_into(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Merci : vos réponses sont enregistrées."))
             return redirect(response.pathway)

@@ -8,31 +8,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into, service_errors_message
 from maillage.initiatives import exports, forms, selectors, services
 from maillage.initiatives.models import Initiative, ReactionKind, Testimony
 from maillage.participation.selectors import moderation_history
 from maillage.territories.models import Commune
 from maillage.territories.selectors import TerritoryRef
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    form.tie_errors()  # type: ignore[attr-defined]
-
-
-def _message_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or _("Accès refusé."))
 
 
 def _initiative_or_404(request: HttpRequest, pk: int) -> Initiative:
@@ -116,7 +102,7 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
             created = services.initiative_create(actor=request.user,
                                                  **_initiative_values(form))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Initiative publiée. Merci de la partager !"))
             return redirect(created)
@@ -157,7 +143,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.initiative_update(actor=request.user, initiative=found, **values)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Initiative mise à jour."))
             return redirect(found)
@@ -177,7 +163,7 @@ def owner_add(request: HttpRequest, pk: int) -> HttpResponse:
         other = services.initiative_owner_add(actor=request.user, initiative=found,
                                               email=form.cleaned_data["email"])
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("%(e)s peut maintenant modifier l'initiative.")
                          % {"e": other.email})
@@ -194,10 +180,10 @@ def testimony_new(request: HttpRequest, pk: int) -> HttpResponse:
             services.testimony_create(actor=request.user, initiative=found,
                                       **form.cleaned_data)
         except PermissionDenied as exc:
-            _message_errors(request, exc)
+            service_errors_message(request, exc)
             return redirect(found)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Merci ! Votre témoignage sera publié après "
                                         "modération."))
@@ -226,7 +212,7 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
         services.initiative_react(actor=request.user, initiative=found,
                                   kind=request.POST.get("kind", ""))
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     return redirect(f"{found.get_absolute_url()}#reactions")
 
 
@@ -238,7 +224,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         now = services.initiative_follow(actor=request.user, initiative=found, follow=want)
     except PermissionDenied as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Vous suivez cette initiative.") if now
                          else _("Vous ne suivez plus cette initiative."))
@@ -266,7 +252,7 @@ def testimony_moderate(request: HttpRequest, pk: int) -> HttpResponse:
                                     approve=request.POST.get("decision") == "publish",
                                     reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Décision enregistrée."))
     return redirect("initiatives:moderation")
@@ -281,7 +267,7 @@ def initiative_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service(actor=request.user, initiative=found, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Décision enregistrée."))
     return redirect(found)

@@ -15,23 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.rules import holds_role_over
+from maillage.core.forms import service_errors_into, service_errors_message
 from maillage.labs import charts, forms, selectors, services
 from maillage.labs.models import Milestone, ProfileRole, Project, SubmissionFile, Task, Team
 from maillage.labs.rules import ORGANISER_ROLES
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    form.tie_errors()  # type: ignore[attr-defined]
-
-
-def _message_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or _("Accès refusé."))
 
 
 def _form_page(request: HttpRequest, form: Form, title: str, submit: str,
@@ -41,7 +28,7 @@ def _form_page(request: HttpRequest, form: Form, title: str, submit: str,
         try:
             made = call(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -56,7 +43,7 @@ def _action(request: HttpRequest, call: Callable[[], Any], success: str, back: A
     try:
         call()
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, success)
     return redirect(back)
@@ -241,7 +228,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.profile_update(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -265,7 +252,7 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         team = services.team_create(actor=request.user, idea=found, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
         return redirect(found)
     messages.success(request, _("Votre équipe est créée."))
     return redirect(team)
@@ -377,7 +364,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registration = services.event_register(actor=request.user, event=found)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         if registration.status == "confirmed":
             messages.success(request, _("Vous êtes inscrit·e."))
@@ -477,7 +464,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.score_record(actor=user, submission=found, values=form.values())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                service_errors_into(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into, service_errors_message
 from maillage.mobilization import dossier as dossiers
 from maillage.mobilization import exports, forms, selectors, services
 from maillage.mobilization.models import (
@@ -28,20 +28,6 @@ from maillage.mobilization.models import (
 )
 from maillage.participation.selectors import moderation_history
 from maillage.territories.selectors import TerritoryRef
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    form.tie_errors()  # type: ignore[attr-defined]
-
-
-def _message_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or _("Accès refusé."))
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -87,7 +73,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
         try:
             petition = services.petition_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -135,7 +121,7 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
         services.petition_sign(actor=request.user, petition=found,
                                show_publicly=request.POST.get("show_publicly") == "on")
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Merci, votre signature est enregistrée."))
     return redirect(found)
@@ -150,7 +136,7 @@ def petition_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.petition_answer(actor=request.user, petition=found, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _message_errors(request, exc)
+            service_errors_message(request, exc)
         else:
             messages.success(request, _("Réponse publiée ; les signataires sont prévenus."))
     else:
@@ -167,7 +153,7 @@ def petition_moderate(request: HttpRequest, pk: int) -> HttpResponse:
                                    approve=request.POST.get("decision") == "publier",
                                    reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Décision enregistrée."))
     return redirect(found)
@@ -180,7 +166,7 @@ def petition_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.petition_close(actor=request.user, petition=found)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("La pétition est close ; la liste des signatures est "
                                     "prête à être remise."))
@@ -277,7 +263,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
         try:
             thread = services.thread_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -327,7 +313,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                                         quoted_id=form.cleaned_data.get("quoted_id"),
                                         side=form.cleaned_data.get("side") or "")
         except (ValidationError, PermissionDenied) as exc:
-            _message_errors(request, exc)
+            service_errors_message(request, exc)
         else:
             return redirect(post.get_absolute_url())
     else:
@@ -349,7 +335,7 @@ def post_react(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.post_react(actor=request.user, post=post, kind=request.POST.get("kind", ""))
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     return redirect(post.get_absolute_url())
 
 
@@ -361,7 +347,7 @@ def thread_best(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.thread_best_answer(actor=request.user, thread=found, post=post)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     return redirect(found)
 
 
@@ -390,7 +376,7 @@ def content_moderate(request: HttpRequest, kind: str, pk: int, action: str) -> H
     try:
         operation(actor=request.user, content=content, reason=reason)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("C'est noté."))
     return _back(request, content.get_absolute_url())
@@ -411,7 +397,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -456,7 +442,7 @@ def campaign_message(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, campaign=found, site_url=request.build_absolute_uri("/"),
                 **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _message_errors(request, exc)
+            service_errors_message(request, exc)
         else:
             messages.success(request, _("Message envoyé à %(n)s habitant·es.")
                              % {"n": message.deliveries.count()})
@@ -507,7 +493,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_create(actor=request.user, campaign=found, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _message_errors(request, exc)
+            service_errors_message(request, exc)
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(found)
@@ -523,7 +509,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.event_register(actor=request.user, event=event)
     except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
+        service_errors_message(request, exc)
     else:
         messages.success(request, _("Vous êtes inscrit·e."))
     return redirect(event.campaign)

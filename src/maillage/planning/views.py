@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into
 from maillage.insights import defaults
 from maillage.planning import loop_views, selectors, services
 from maillage.planning.forms import ChangeForm, ScenarioForm
@@ -65,20 +66,13 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
         try:
             scenario = services.scenario_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             return redirect("planning:scenario", pk=scenario.pk)
     return render(request, "planning/form.html", {"form": form,
                                                   "title": _("Nouveau scénario")},
                   status=400 if form.errors else 200)
 
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -91,7 +85,7 @@ def change_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.scenario_change_add(actor=request.user, scenario=scenario,
                                          **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             return redirect("planning:scenario", pk=scenario.pk)
     return _render_scenario(request, scenario, form, status=400)

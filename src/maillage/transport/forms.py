@@ -58,14 +58,6 @@ class UserByEmailField(forms.EmailField):
         return user
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields (unknown fields: on the whole form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 class SettingsForm(forms.ModelForm):
     class Meta:

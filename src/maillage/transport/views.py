@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.models import Organisation
+from maillage.core.forms import service_errors_into
 from maillage.transport import exports, selectors, services
 from maillage.transport.forms import (
     DropForm,
@@ -30,7 +31,6 @@ from maillage.transport.forms import (
     VehicleForm,
     VolunteerForm,
     VolunteerSettingsForm,
-    apply_errors,
 )
 from maillage.transport.models import Leg, Member, TransportSettings, Volunteer
 
@@ -82,7 +82,7 @@ def ride_new(request: HttpRequest) -> HttpResponse:
             ride = services.ride_request_create(actor=request.user, member=member,
                                                 by_phone=by_phone, **data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Demande enregistrée : vous verrez ici le chauffeur et "
                                         "l'heure de prise en charge dès que le planning sera "
@@ -181,7 +181,7 @@ def association_settings(request: HttpRequest, pk: int) -> HttpResponse:
                                                served_communes=form.cleaned_data["served"],
                                                **data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Réglages enregistrés."))
             return redirect("transport:association", pk=association.pk)
@@ -199,7 +199,7 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_register(actor=request.user, association=association, **data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Bénéficiaire inscrit·e."))
             return redirect("transport:association", pk=association.pk)
@@ -217,7 +217,7 @@ def mandate_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mandate_grant(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Mandat enregistré."))
             return redirect("transport:index")
@@ -234,7 +234,7 @@ def volunteer_new(request: HttpRequest, pk: int) -> HttpResponse:
             volunteer = services.volunteer_register(actor=request.user, association=association,
                                                     **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Bénévole inscrit·e."))
             return redirect("transport:volunteer", pk=volunteer.pk)
@@ -291,7 +291,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404
         except ValidationError as exc:
-            apply_errors(form, exc)
+            service_errors_into(form, exc)
         if form.is_valid() and not form.errors:
             messages.success(request, _("Enregistré."))
             return redirect("transport:volunteer", pk=volunteer.pk)

@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maillage.core.forms import service_errors_into
 from maillage.participation import services
 from maillage.participation.forms_pages import CommentEditForm, SignalementEditForm
 from maillage.participation.models import Comment, Signalement
-from maillage.participation.views.core import _apply_errors, _proposal_or_404
+from maillage.participation.views.core import _proposal_or_404
 
 
 @login_required
@@ -36,7 +37,7 @@ def signalement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                         profession=data["profession"], text=data["text"],
                                         anonymous=data["anonymous"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Signalement modifié."))
             return redirect(signalement)
@@ -61,7 +62,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.comment_update(actor=request.user, comment=comment,
                                     body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Commentaire modifié."))
             return redirect(comment.get_absolute_url())

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into
 from maillage.insights.defaults import PROFESSIONS
 from maillage.participation import forms, selectors, services
 from maillage.participation import results as consultation_results
@@ -27,16 +28,6 @@ from maillage.participation.models import (
 )
 from maillage.participation.phases import phase_state
 from maillage.territories.selectors import TerritoryRef, regions_with_communes
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """A service's field errors shown on the form's fields (others at the top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    form.tie_errors()
 
 
 def _region(request: HttpRequest) -> tuple[str | None, list[Any]]:
@@ -103,7 +94,7 @@ def signalement_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, commune_code=data["commune"], category=data["category"],
                 profession=data["profession"], text=data["text"], anonymous=data["anonymous"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Merci : votre signalement est enregistré."))
             return redirect(created)
@@ -229,7 +220,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "territory" in exc.error_dict:
                 exc.error_dict["territory_code"] = exc.error_dict.pop("territory")
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Concertation créée."))
             return redirect(created)
@@ -284,7 +275,7 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.phase_add(actor=request.user, process=process,
                                spec=services.PhaseSpec(**form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Phase ajoutée."))
             return redirect(process)
@@ -318,7 +309,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
                                                title=data["title"], body=data["body"],
                                                commune_code=data["commune"] or None)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Proposition déposée."))
             return redirect(created)
@@ -389,7 +380,7 @@ def proposal_comment(request: HttpRequest, pk: int) -> HttpResponse:
             created = services.comment_create(actor=request.user, proposal=proposal,
                                               body=form.cleaned_data["body"], parent=parent)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             return redirect(f"{proposal.get_absolute_url()}#commentaire-{created.pk}")
     return proposal_detail(request, pk, comment_form=form)
@@ -406,7 +397,7 @@ def proposal_answer(request: HttpRequest, pk: int) -> HttpResponse:
                                      status=form.cleaned_data["status"],
                                      answer=form.cleaned_data["answer"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Réponse officielle publiée."))
             return redirect(proposal)
@@ -428,7 +419,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                      title=form.cleaned_data["title"],
                                      body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Proposition modifiée."))
             return redirect(proposal)
@@ -456,7 +447,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"], anonymous=data["anonymous"],
                 results_public=data["results_public"], questions=data["questions"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Questionnaire créé."))
             return redirect(created)
@@ -490,7 +481,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.consultation_answer(actor=user, consultation=consultation,
                                                  answers=answers)
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    service_errors_into(form, exc)
                 except PermissionDenied as exc:
                     messages.error(request, str(exc))
                     return redirect(consultation)

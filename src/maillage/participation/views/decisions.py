@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into
 from maillage.participation import forms, services
 from maillage.participation.models import (
     Action,
@@ -29,7 +30,7 @@ from maillage.participation.priority_results import (
     priority_results,
 )
 from maillage.participation.results import bars_svg
-from maillage.participation.views.core import _apply_errors, _process_or_404, _proposal_or_404
+from maillage.participation.views.core import _process_or_404, _proposal_or_404
 
 
 def _with_process(request: HttpRequest, obj: Any, process_id: int) -> Any:
@@ -94,7 +95,7 @@ def priority_option_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.priority_option_add(actor=request.user, vote=vote,
                                          label=form.cleaned_data["label"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Merci : votre idée entre dans les comparaisons."))
             return redirect(vote)
@@ -111,7 +112,7 @@ def priority_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ballot_cast(actor=request.user, vote=vote, **form.ballot())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Votre vote est enregistré."))
             return redirect("participation:priority_results", pk=vote.pk)
@@ -154,7 +155,7 @@ def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"], budget=data["budget"],
                 allow_new_options=data["allow_new_options"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Vote créé."))
             return redirect(vote)
@@ -195,7 +196,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_update_add(actor=request.user, action=action, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Avancement publié ; les personnes qui suivent sont "
                                         "prévenues."))
@@ -220,7 +221,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 commune_codes=data["communes"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Action créée."))
             return redirect(action)
@@ -290,7 +291,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             services.meeting_minutes_record(actor=request.user, meeting=meeting,
                                             **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Compte rendu enregistré."))
             return redirect(meeting)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import service_errors_into
 from maillage.participation import opinion_report
 from maillage.participation.forms import ErrorsTiedToFields
 from maillage.participation.models import (
@@ -26,7 +27,7 @@ from maillage.participation.models import (
 from maillage.participation.models.opinion import STATEMENT_MAX_LENGTH
 from maillage.participation.phases import phase_state, phase_state_load
 from maillage.participation.services import opinion as services
-from maillage.participation.views.core import _apply_errors, _process_or_404
+from maillage.participation.views.core import _process_or_404
 
 
 class StatementForm(ErrorsTiedToFields, django_forms.Form):
@@ -130,7 +131,7 @@ def opinion_statement_add(request: HttpRequest, pk: int) -> HttpResponse:
             statement = services.statement_add(actor=request.user, conversation=conversation,
                                                text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Merci : votre affirmation est soumise au vote.")
                              if statement.status == StatementStatus.ACCEPTED else
@@ -260,7 +261,7 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
                 statements=data["statements"].splitlines(),
                 allow_statements=data["allow_statements"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("La carte d'opinion est ouverte."))
             return redirect(conversation)

@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maillage.core.forms import service_errors_into
 from maillage.participation import services
 from maillage.participation.forms_pages import CommitteeForm, MeetingForm, MemberForm
 from maillage.participation.models import Committee
-from maillage.participation.views.core import _apply_errors, _process_or_404
+from maillage.participation.views.core import _process_or_404
 
 
 def _organised(request: HttpRequest, process: Any) -> None:
@@ -49,7 +50,7 @@ def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
             committee = services.committee_create(actor=request.user, process=process,
                                                   **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Comité créé : ajoutez ses membres."))
             return redirect("participation:committee_member_add", pk=committee.pk)
@@ -74,7 +75,7 @@ def committee_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.committee_member_add(actor=request.user, committee=committee, user=user,
                                           kind=data["kind"], title=data["title"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Membre ajouté."))
             return redirect(committee)
@@ -94,7 +95,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=request.user, committee=committee, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_into(form, exc)
         else:
             messages.success(request, _("Réunion programmée."))
             return redirect(meeting)
