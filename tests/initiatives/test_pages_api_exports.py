@@ -110,6 +110,10 @@ def test_atom_feed_per_territory(client, published):
     other = client.get(reverse("initiatives:feed", args=["departement", "12"])).content
     assert b"Gevaudan" not in other and "Gévaudan".encode() not in other
     assert client.get(reverse("initiatives:feed", args=["region", "00"])).status_code == 404
+    # a level that is no territory's: a 404 too, in the page and in the API, not a server error
+    assert client.get(reverse("initiatives:feed", args=["day_plans", "48"])).status_code == 404
+    api = client.get("/api/initiatives/feed/day_plans/48")
+    assert api.status_code == 404 and api.json()["detail"] == "Territoire inconnu."
 
 
 def test_api_directory_detail_and_nearest(client, published):

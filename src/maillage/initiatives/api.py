@@ -434,8 +434,7 @@ class FeedItemOut(Schema):
 @router.get("/feed/{level}/{code}", response={200: list[FeedItemOut], 404: ErrorOut},
             summary="Nouvelles initiatives et témoignages d'un territoire (le flux Atom en JSON)")
 def feed(request: HttpRequest, level: str, code: str):
-    territory = TerritoryRef(level, code[:9])
-    if level not in ("region", "departement", "commune") or selectors.territory_name(
-            territory) is None:
+    found = selectors.territory_found(level, code)
+    if found is None:
         raise Http404("Territoire inconnu.")
-    return [vars(i) for i in selectors.feed_items(territory)]
+    return [vars(i) for i in selectors.feed_items(found[0])]

@@ -12,19 +12,16 @@ from django.utils.translation import gettext as _
 
 from maillage.initiatives import selectors
 from maillage.initiatives.selectors import FeedItem
-from maillage.territories.selectors import TerritoryRef
 
 
 class TerritoryFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, level: str, code: str) -> Any:
-        territory = TerritoryRef(level, code)
-        name = selectors.territory_name(territory) if level in (
-            "region", "departement", "commune") else None
-        if name is None:
+        found = selectors.territory_found(level, code)
+        if found is None:
             raise Http404(_("Territoire inconnu."))
-        return territory, name
+        return found
 
     def title(self, obj: Any) -> str:
         return _("Initiatives et témoignages — %(t)s") % {"t": obj[1]}

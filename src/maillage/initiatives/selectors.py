@@ -303,6 +303,15 @@ def feed_items(territory: TerritoryRef, limit: int = 50) -> list[FeedItem]:
     return items[:limit]
 
 
+def territory_found(level: str, code: str) -> tuple[TerritoryRef, str] | None:
+    """The territory a feed's URL names, with its name; None for an unknown level or code."""
+    if level not in ("region", "departement", "commune"):
+        return None
+    territory = TerritoryRef(level, code[:9])
+    name = territory_name(territory)
+    return None if name is None else (territory, name)
+
+
 def territory_name(territory: TerritoryRef) -> str | None:
     from maillage.territories.selectors import (
         TerritoryNotFound,
