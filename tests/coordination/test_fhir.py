@@ -257,3 +257,31 @@ def test_the_fhir_read_api_serves_a_care_team_members_patients_only(pathway, net
         in (None, [])
     missing = outsider.get(f"/api/coordination/fhir/Patient/{key}")
     assert missing.status_code == 404 and missing.json()["resourceType"] == "OperationOutcome"
+
+
+def test_the_import_command_finds_the_only_cooperation_and_its_coordinator(network, templates,
+                                                                           tmp_path):
+    source = tmp_path / "durand.json"
+    source.write_text(json.dumps(small_bundle()))
+    call_command("fhir", "import", str(source), "--consent", "oral", verbosity=0)
+    pathway = Pathway.objects.get()
+    assert pathway.cooperation == network["cpts"]
+    assert pathway.coordinator == network["coordinator"]
+
+
+def test_the_import_command_names_what_it_needs_when_it_cannot_choose(network, templates,
+                                                                      tmp_path):
+    from django.core.management.base import CommandError
+
+    source = tmp_path / "durand.json"
+    source.write_text(json.dumps(small_bundle()))
+    type(network["cpts"]).objects.create(name="DAC Lozère", kind="cpts")
+    with pytest.raises(CommandError, match="--cooperation"):
+        call_command("fhir", "import", str(source), "--consent", "oral", verbosity=0)
+    with pytest.raises(CommandError, match="Coopération inconnue : 999999"):
+        call_command("fhir", "import", str(source), "--cooperation", "999999",
+                     "--consent", "oral", verbosity=0)
+    with pytest.raises(CommandError, match=r"nobody@example\.org"):
+        call_command("fhir", "import", str(source), "--cooperation", str(network["cpts"].pk),
+                     "--coordinator", "nobody@example.org", "--consent", "oral", verbosity=0)
+    assert not Pathway.objects.exists()

@@ -153,3 +153,53 @@ def test_the_export_covers_every_object_and_round_trips(pathway, network, settin
     again = Bundle.model_validate(json.loads(bundle.model_dump_json()))
     assert again.model_dump() == bundle.model_dump()
     assert Counter(e.resource.__resource_type__ for e in again.entry) == kinds
+
+
+def test_a_team_member_searches_one_kind_of_resource_of_a_patient(pathway, network):
+    services.care_plan_instantiate(actor=network["coordinator"], pathway=pathway)
+    nurse = client_of(network["nurse"])
+    key = pathway.patient.key
+    tasks = nurse.get(f"/fhir/Task?patient={key}")
+    assert tasks.status_code == 200
+    bundle = Bundle.model_validate(tasks.json())
+    assert bundle.type == "searchset" and bundle.total == pathway.tasks.count() > 0
+    assert {e.resource.__resource_type__ for e in bundle.entry} == {"Task"}
+    assert {e.search.mode for e in bundle.entry} == {"match"}
+    # The same resources as $everything, by any of the reference spellings.
+    everything = Bundle.model_validate(nurse.get(f"/fhir/Patient/{key}/$everything").json())
+    team = [e.fullUrl for e in everything.entry if e.resource.__resource_type__ == "CareTeam"]
+    for spelling in (f"Patient/{key}", f"urn:uuid:{key}"):
+        found = Bundle.model_validate(nurse.get(f"/fhir/CareTeam?patient={spelling}").json())
+        assert [e.fullUrl for e in found.entry] == team
+    assert AccessLogEntry.objects.filter(actor=network["nurse"], patient=pathway.patient,
+                                         what="FHIR Task", outcome="allowed").count() == 1
+    # The JSON API serves the same search.
+    api = nurse.get(f"/api/coordination/fhir/Task?patient={key}")
+    assert api.status_code == 200 and api.json()["total"] == bundle.total
+
+
+def test_a_search_without_a_patient_or_on_someone_else_s_patient_finds_nothing(pathway,
+                                                                               network):
+    key = pathway.patient.key
+    nurse = client_of(network["nurse"])
+    missing = nurse.get("/fhir/Task")
+    assert missing.status_code == 400
+    assert OperationOutcome.model_validate(missing.json()).issue[0].code == "required"
+    assert nurse.get("/fhir/Task?patient=not-a-key").status_code == 404
+    assert nurse.get(f"/fhir/AuditEvent?patient={key}").json()["issue"][0]["code"] == (
+        "not-supported")
+    outsider = client_of(network["outsider"])
+    existing = outsider.get(f"/fhir/Task?patient={key}")
+    unknown = outsider.get(f"/fhir/Task?patient={uuid.uuid4()}")
+    assert existing.status_code == unknown.status_code == 404
+    assert existing.content == unknown.content
+    assert AccessLogEntry.objects.filter(actor=network["outsider"], patient=pathway.patient,
+                                         outcome="denied").count() == 1
+    assert outsider.get(f"/api/coordination/fhir/Task?patient={key}").status_code == 404
+
+
+def test_metadata_lists_the_searchable_kinds(db):
+    statement = CapabilityStatement.model_validate(Client().get("/fhir/metadata").json())
+    kinds = {r.type: r for r in statement.rest[0].resource}
+    assert set(fhir.SEARCHABLE_TYPES) <= set(kinds)
+    assert kinds["Observation"].searchParam[0].name == "patient"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -957,6 +957,21 @@ def fhir_patient(request: HttpRequest, key: UUID) -> HttpResponse:
 def fhir_everything(request: HttpRequest, key: UUID) -> HttpResponse:
     try:
         return _fhir(fhir.patient_everything(actor=request.user, patient_key=key))
+    except Http404:
+        return _not_found()
+
+
+@router.get("/fhir/{resource_type}", auth=django_auth,
+            summary="FHIR : une sorte de ressources du parcours d'un patient (Bundle searchset)")
+def fhir_search(request: HttpRequest, resource_type: Literal[fhir.SEARCHABLE_TYPES],
+                patient: str = Query(..., max_length=80,
+                                     description="clé du patient, ou Patient/<clé>")):
+    key = fhir.patient_reference_key(patient)
+    if key is None:
+        return _not_found()
+    try:
+        return _fhir(fhir.patient_search(actor=request.user, patient_key=key,
+                                         resource_type=resource_type))
     except Http404:
         return _not_found()
 

@@ -611,7 +611,10 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 "interaction": [{"code": "read"}, {"code": "search-type"}],
                 "operation": [{"name": "everything", "definition":
                                "http://hl7.org/fhir/OperationDefinition/Patient-everything"}],
-            }]}],
+            }, *({"type": kind, "interaction": [{"code": "search-type"}],
+                  "searchParam": [{"name": "patient", "type": "reference",
+                                   "documentation": _("obligatoire : la clé du patient")}]}
+                 for kind in SEARCHABLE_TYPES)]}],
     }
     CapabilityStatement.model_validate(data)
     return data
@@ -632,6 +635,41 @@ def patient_everything(*, actor: User, patient_key: Any) -> dict[str, Any]:
     pathway = patient_pathway_get(actor=actor, patient_key=patient_key, what=_("export FHIR"),
                                   action=Action.EXPORT)
     return pathway_bundle(pathway)
+
+
+# The types of a patient's pathway that `GET /fhir/<type>?patient=<key>` searches. AuditEvent
+# stays in $everything only: the access log is the patient's, read on its own page.
+SEARCHABLE_TYPES = ("CarePlan", "CareTeam", "Task", "Appointment", "Encounter", "Communication",
+                    "Consent", "Condition", "Observation", "DocumentReference",
+                    "QuestionnaireResponse", "Flag")
+
+
+def patient_reference_key(raw: str) -> uuid.UUID | None:
+    """The patient key in a search parameter: `<key>`, `Patient/<key>` or `urn:uuid:<key>`."""
+    value = raw.strip()
+    for prefix in ("Patient/", "urn:uuid:"):
+        value = value.removeprefix(prefix)
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def patient_search(*, actor: User, patient_key: Any, resource_type: str) -> dict[str, Any]:
+    """`<type>?patient=<key>`: a searchset of that type in the actor's visible pathway of the
+    patient (logged; Http404 when the actor may not see the patient, as for Patient/<key>)."""
+    from maillage.coordination.selectors import patient_pathway_get
+
+    if resource_type not in SEARCHABLE_TYPES:
+        raise ValueError(resource_type)
+    pathway = patient_pathway_get(actor=actor, patient_key=patient_key,
+                                  what=f"FHIR {resource_type}")
+    matches = [{**entry, "search": {"mode": "match"}} for entry in pathway_bundle(pathway)["entry"]
+               if entry["resource"]["resourceType"] == resource_type]
+    data = {"resourceType": "Bundle", "type": "searchset", "total": len(matches),
+            "entry": matches}
+    Bundle.model_validate(data)
+    return data
 
 
 def _drop_none(value: Any) -> Any:

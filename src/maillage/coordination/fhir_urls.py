@@ -9,5 +9,6 @@ urlpatterns = [
     path("Patient", fhir_views.patients, name="fhir_patients"),
     path("Patient/<str:key>", fhir_views.patient, name="fhir_patient"),
     path("Patient/<str:key>/$everything", fhir_views.everything, name="fhir_everything"),
+    path("<str:resource_type>", fhir_views.search, name="fhir_search"),
     re_path(r"^(?P<rest>.*)$", fhir_views.unknown),
 ]

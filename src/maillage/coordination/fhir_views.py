@@ -1,7 +1,8 @@
 """The FHIR R4 read API at the site root (`/fhir/`): a care-team member's patients.
 
 Plain Django views over the same functions as the JSON API's FHIR endpoints
-(`fhir.patient_read`, `fhir.patient_everything`, `selectors.patients_visible`): same rights,
+(`fhir.patient_read`, `fhir.patient_everything`, `fhir.patient_search`,
+`selectors.patients_visible`): same rights,
 same consent checks, same access-log entries. Errors are OperationOutcome resources; a patient
 the caller may not see gets the same 404 as one that does not exist.
 """
@@ -93,6 +94,25 @@ def everything(request: HttpRequest, key: str) -> HttpResponse:
         return _not_found()
     try:
         return _fhir(fhir.patient_everything(actor=request.user, patient_key=found))
+    except Http404:
+        return _not_found()
+
+
+@require_GET
+@_authenticated
+def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """GET /fhir/<type>?patient=<key>: that type of resource in one of the caller's patients."""
+    if resource_type not in fhir.SEARCHABLE_TYPES:
+        return unknown(request)
+    raw = request.GET.get("patient") or request.GET.get("subject") or ""
+    if not raw:
+        return _outcome(400, "required", _("Paramètre « patient » obligatoire (clé du patient)."))
+    found = fhir.patient_reference_key(raw)
+    if found is None:
+        return _not_found()
+    try:
+        return _fhir(fhir.patient_search(actor=request.user, patient_key=found,
+                                         resource_type=resource_type))
     except Http404:
         return _not_found()
 

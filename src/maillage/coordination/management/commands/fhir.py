@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.accounts.models import Organisation, User
-from maillage.coordination import fhir
+from maillage.accounts.models import Organisation, Role, User
+from maillage.coordination import fhir, selectors
 from maillage.coordination.models import Consent, Pathway
 
 
@@ -20,10 +20,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("import", help="importer un Bundle (transaction ou collection)")
         p.add_argument("file")
-        p.add_argument("--cooperation", type=int, required=True,
-                       help="identifiant de l'organisation coopération")
-        p.add_argument("--coordinator", required=True,
-                       help="e-mail de la coordinatrice ou du coordinateur du parcours")
+        p.add_argument("--cooperation", type=int,
+                       help="identifiant de l'organisation coopération "
+                            "(facultatif quand il n'y en a qu'une)")
+        p.add_argument("--coordinator",
+                       help="e-mail de la coordinatrice ou du coordinateur du parcours "
+                            "(facultatif quand la coopération n'en a qu'un·e)")
         p.add_argument("--consent", required=True, choices=Consent.Method.values,
                        help="comment le consentement du patient a été recueilli")
         p = sub.add_parser("export", help="écrire un parcours en Bundle FHIR R4")
@@ -45,10 +47,8 @@ class Command(BaseCommand):
 
     def _import(self, options) -> None:
         path = Path(options["file"])
-        cooperation = Organisation.objects.filter(pk=options["cooperation"]).first()
-        coordinator = User.objects.filter(email=options["coordinator"].lower()).first()
-        if cooperation is None or coordinator is None:
-            raise CommandError("Coopération ou coordinateur·rice inconnu·e.")
+        cooperation = self._cooperation(options["cooperation"])
+        coordinator = self._coordinator(cooperation, options["coordinator"])
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -60,6 +60,41 @@ class Command(BaseCommand):
             f"Parcours {summary.pathway.key} ({summary.pathway.template or 'sans modèle'})"))
         for line in summary.lines():
             self.stdout.write(f"  {line}")
+
+    @staticmethod
+    def _cooperation(pk: int | None) -> Organisation:
+        """The named cooperation, or the only one there is: an operator need not look it up."""
+        found = selectors.cooperations()
+        if pk is not None:
+            cooperation = found.filter(pk=pk).first()
+            if cooperation is None:
+                raise CommandError(f"Coopération inconnue : {pk}.")
+            return cooperation
+        choices = list(found.order_by("pk")[:11])
+        if len(choices) == 1:
+            return choices[0]
+        if not choices:
+            raise CommandError("Aucune coopération n'existe encore : créez-en une d'abord.")
+        listed = ", ".join(f"{c.pk} ({c.name})" for c in choices[:10])
+        raise CommandError(f"Plusieurs coopérations : choisissez-en une avec --cooperation "
+                           f"parmi {listed}.")
+
+    @staticmethod
+    def _coordinator(cooperation: Organisation, email: str | None) -> User:
+        """The named coordinator, or the cooperation's only one."""
+        if email:
+            coordinator = User.objects.filter(email=email.lower()).first()
+            if coordinator is None:
+                raise CommandError(f"Aucun compte pour {email}.")
+            return coordinator
+        coordinators = list(User.objects.filter(
+            role_assignments__role=Role.COORDINATOR,
+            role_assignments__organisation=cooperation).distinct().order_by("pk")[:2])
+        if len(coordinators) != 1:
+            how_many = "plusieurs" if coordinators else "aucun·e"
+            raise CommandError(f"Indiquez la coordinatrice ou le coordinateur avec --coordinator"
+                               f" : {cooperation.name} en a {how_many}.")
+        return coordinators[0]
 
     def _export(self, options) -> None:
         key = options["patient"]
