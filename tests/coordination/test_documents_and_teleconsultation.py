@@ -175,3 +175,25 @@ def test_the_referring_doctor_is_told_of_the_report_without_any_health_data(
     assert pathway.get_absolute_url() in mail.body
     for secret in ("Paul", "Patient", "Plaie", "Diabète"):
         assert secret not in mail.body and secret not in mail.subject
+
+
+def test_a_report_is_written_once_after_the_start_and_corrected_by_a_new_version(pathway,
+                                                                                 network):
+    visit = services.teleconsultation_book(actor=network["nurse"], pathway=pathway,
+                                           starts_at=SLOT, patient_consented=True)
+    with pytest.raises(ValidationError, match="après la téléconsultation"):
+        services.teleconsultation_report(actor=network["nurse"], visit=visit, report="Tôt.",
+                                         now=SLOT - timedelta(minutes=1))
+    assert not Document.objects.exists() and not pathway.encounters.exists()
+    first = services.teleconsultation_report(actor=network["nurse"], visit=visit,
+                                             report="Plaie propre.", now=SLOT)
+    with pytest.raises(ValidationError, match="nouvelle version"):
+        services.teleconsultation_report(actor=network["nurse"], visit=visit,
+                                         report="Plaie propre (bis).")
+    assert Document.objects.count() == 1 and pathway.encounters.count() == 1
+    assert Message.objects.filter(pathway=pathway).count() == 1
+    corrected = services.document_upload(
+        actor=network["nurse"], pathway=pathway, kind="report", title=first.title,
+        upload=SimpleUploadedFile("cr.txt", b"Plaie propre, cicatrisation en cours.",
+                                  content_type="text/plain"), replaces=first)
+    assert corrected.version == 2 and corrected.replaces == first

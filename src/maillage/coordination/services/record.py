@@ -108,8 +108,12 @@ def teleconsultation_book(*, actor: User, pathway: Pathway, starts_at: datetime,
 
 
 @transaction.atomic
-def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str) -> Document:
-    """The professional's report goes to the record and to the médecin traitant's messages."""
+def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str,
+                            now: datetime | None = None) -> Document:
+    """The professional's report goes to the record and to the médecin traitant's messages.
+
+    Written once, after the start of the visit; a correction is a new version of the document.
+    """
     pathway = visit.pathway
     _require_on_pathway(actor, "coordination.record_pathway", pathway, _("téléconsultation"))
     if actor.pk != visit.professional_id:
@@ -117,6 +121,15 @@ def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str
                                  "rédige son compte rendu."))
     if not report.strip():
         raise ValidationError({"report": _("Le compte rendu est vide.")})
+    if (now or timezone.now()) < visit.starts_at:
+        raise ValidationError({"report": _(
+            "Le compte rendu se rédige après la téléconsultation, pas avant son début.")})
+    # Locked so that a double submission cannot file two reports, two encounters, two messages.
+    if Teleconsultation.objects.select_for_update().filter(pk=visit.pk).exclude(
+            report="").exists():
+        raise ValidationError({"report": _(
+            "Le compte rendu de cette téléconsultation est déjà déposé : pour le corriger, "
+            "déposez une nouvelle version du document dans le dossier.")})
     from django.core.files.base import ContentFile
 
     visit.report = report.strip()
