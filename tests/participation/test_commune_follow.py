@@ -83,3 +83,14 @@ def test_a_proposal_in_an_unpublished_process_is_not_announced(process, people):
                                     commune_id="48017")
     assert proposal_announce(draft) == 0
     assert titles(people["outsider"]) == []
+
+
+def test_digest_links_carry_the_site_address(settings, mailoutbox, people):
+    from maillage.participation import services
+    from maillage.participation.models import Notification
+
+    settings.MAILLAGE_SITE_URL = "https://maillage.example.org/"
+    Notification.objects.create(user=people["resident"], title="Nouvelle réponse",
+                                url="/participation/concertations/1/")
+    assert services.digest_send() == 1
+    assert "https://maillage.example.org/participation/concertations/1/" in mailoutbox[-1].body

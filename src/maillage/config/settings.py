@@ -208,6 +208,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.local>"
 )
+# The address e-mails link to (their links must work outside the site): set it in production.
+MAILLAGE_SITE_URL = os.environ.get(
+    "MAILLAGE_SITE_URL", "http://127.0.0.1:8000" if DEMO or DEBUG else "")
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"

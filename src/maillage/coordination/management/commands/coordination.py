@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from maillage.coordination import services
+from maillage.coordination import daily, services
 
 
 class Command(BaseCommand):
@@ -41,14 +41,10 @@ class Command(BaseCommand):
 
                 coordination_demo_load(say=self.stdout.write)
             elif options["action"] == "send-questionnaires":
-                sent = services.questionnaires_dispatch(
-                    today=options["today"] or timezone.localdate())
-                self.stdout.write(self.style.SUCCESS(
-                    f"{sent.sent} questionnaires envoyés à {sent.patients_told} patients."))
+                self.stdout.write(self.style.SUCCESS(daily.JOBS["send-questionnaires"](
+                    options["today"] or timezone.localdate()) + "."))
             else:
-                summary = services.alerts_detect(today=options["today"] or timezone.localdate())
-                self.stdout.write(self.style.SUCCESS(
-                    f"{summary.pathways} parcours examinés : {summary.raised} alertes levées, "
-                    f"{summary.closed} closes."))
+                self.stdout.write(self.style.SUCCESS(daily.JOBS["detect-ruptures"](
+                    options["today"] or timezone.localdate()) + "."))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

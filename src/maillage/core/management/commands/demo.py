@@ -52,11 +52,16 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Maillage : http://{options['addr']}/  (Ctrl-C pour arrêter)")
         manage = [sys.executable, "-m", "maillage.config.cli"]
-        worker = subprocess.Popen([*manage, "db_worker", "--interval", "1"])
+        # Beside the server: the task worker, and the daily jobs (rupture alerts, digests…)
+        # run now and then every morning, as cron would in production.
+        helpers = [subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
+                   subprocess.Popen([*manage, "daily", "--loop"])]
         try:
             subprocess.call([*manage, "runserver", options["addr"], "--noreload"])
         except KeyboardInterrupt:
             pass
         finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=10)
+            for helper in helpers:
+                helper.send_signal(signal.SIGTERM)
+            for helper in helpers:
+                helper.wait(timeout=10)

@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from maillage.participation.services import digest_send, phases_started_announce
+from maillage.participation import daily
 
 
 class Command(BaseCommand):
     help = ("Prévient les abonnés des phases qui commencent et envoie le résumé quotidien des "
-            "notifications (à lancer chaque jour, par cron).")
+            "notifications (chaque jour : `maillage daily` le fait avec le reste).")
 
     def handle(self, *args, **options) -> None:
-        phases = phases_started_announce()
-        digests = digest_send()
-        self.stdout.write(f"{phases} phase(s) annoncée(s), {digests} résumé(s) envoyé(s).")
+        self.stdout.write(daily.JOBS["notify"](timezone.localdate()) + ".")
