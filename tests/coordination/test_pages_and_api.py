@@ -241,3 +241,39 @@ def test_a_member_adds_a_professional_from_the_page(network):
     assert gp.post(url, {"name": "Paula", "profession": "pedicure_podologue"}).status_code == 302
     assert NetworkProfessional.objects.filter(name="Paula", organisation=network["msp"]).exists()
     assert client_for(network["outsider"]).get(url).status_code == 403
+
+
+def test_a_long_list_of_pathways_comes_in_pages_at_risk_first_logging_only_those_shown(
+        network, templates):
+    from datetime import date
+
+    from maillage.coordination.models import AccessLogEntry, Patient
+
+    coordinator = network["coordinator"]
+    for n in range(55):
+        services.pathway_enrol(
+            actor=coordinator, cooperation=network["cpts"], consent_method="written",
+            patient=Patient.objects.create(family_name=f"Patient{n:02d}", given_name="A",
+                                           sex="female"))
+    services.alerts_detect(today=date(2026, 3, 2))  # every pathway lacks a médecin traitant
+    late = Pathway.objects.get(patient__family_name="Patient54")
+    late.alerts.create(kind="overdue", subject="task:0", detail="—", raised_on=date(2026, 3, 2))
+    AccessLogEntry.objects.all().delete()
+
+    client = client_for(coordinator)
+    first = client.get("/cooperation/parcours/")
+    body = first.content.decode()
+    assert first.status_code == 200 and "55 parcours" in body and "page 1 sur 2" in body
+    assert body.index("Patient54") < body.index("Patient00")  # two open alerts come first
+    assert "Patient49" not in body and "?page=2" in body
+    assert AccessLogEntry.objects.filter(actor=coordinator).count() == 50
+    second = client.get("/cooperation/parcours/?page=2").content.decode()
+    assert "Patient49" in second and "Page précédente" in second
+    assert client.get("/cooperation/parcours/?page=oops").status_code == 200
+
+    api = client.get("/api/coordination/pathways?limit=10&offset=50")
+    assert api.status_code == 200 and api["X-Total-Count"] == "55"
+    assert [p["patient"] for p in api.json()] == [f"A Patient{n}" for n in range(49, 54)]
+    assert client.get("/api/coordination/pathways?limit=501").status_code == 422
+    risky = client.get("/api/coordination/pathways?at_risk=true")
+    assert risky["X-Total-Count"] == "55"

@@ -468,8 +468,14 @@ def _pathway(request: HttpRequest, key: UUID, what: str = "dossier du parcours")
 
 @router.get("/pathways", response=list[PathwaySummary], auth=django_auth,
             summary="Mes parcours (patient, équipe de soins, coordination)")
-def pathways(request: HttpRequest):
-    return [_summary(p) for p in selectors.pathways_list(actor=request.user)]
+def pathways(request: HttpRequest, response: HttpResponse,
+             offset: int = Query(0, ge=0, le=10_000_000),
+             limit: int = Query(100, ge=1, le=500), at_risk: bool = False):
+    """The most at risk first; the total is in the `X-Total-Count` header."""
+    found = selectors.pathways_slice(actor=request.user, offset=offset, limit=limit,
+                                     at_risk_only=at_risk)
+    response["X-Total-Count"] = str(found.total)
+    return [_summary(p) for p in found.rows]
 
 
 @router.post("/pathways", response={201: PathwayOut}, auth=django_auth,

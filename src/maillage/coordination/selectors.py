@@ -35,6 +35,9 @@ from maillage.territories.models import Commune
 EARTH_RADIUS_KM = 6371.0
 
 
+COMMUNE_HEAVY_FIELDS = ("boundary", "map_boundary", "population_by_age", "former_codes")
+
+
 def _km(a: Commune, b: Commune) -> float | None:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return None
@@ -127,8 +130,12 @@ def template_get(code: str) -> PathwayTemplate:
 
 
 def _pathways() -> QuerySet[Pathway]:
-    return Pathway.objects.select_related("patient", "patient__commune", "template",
-                                          "cooperation", "coordinator")
+    # The commune's outlines and age table are large JSON: decoding them for every row of a
+    # list of 2,000 pathways cost over a second. Pathways only need the commune's name.
+    return (Pathway.objects.select_related("patient", "patient__commune", "template",
+                                           "cooperation", "coordinator")
+            .defer(*(f"patient__commune__{f}" for f in COMMUNE_HEAVY_FIELDS),
+                   "template__condition_codes"))
 
 
 def pathway_get(*, actor: Any, key: Any, what: str, reason: str = "",
@@ -157,13 +164,43 @@ def pathways_visible_to(actor: Any) -> QuerySet[Pathway]:
     return _pathways().filter(own).distinct()
 
 
+def _with_open_alerts(actor: Any, at_risk_only: bool = False) -> QuerySet[Pathway]:
+    """The actor's pathways, those with the most open alerts first, then by name."""
+    found = pathways_visible_to(actor).annotate(
+        open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True))
+    if at_risk_only:
+        found = found.filter(open_alerts__gt=0)
+    return found.order_by("-open_alerts", "patient__family_name", "patient__given_name", "pk")
+
+
 def pathways_list(*, actor: Any, reason: str = "") -> list[Pathway]:
-    """The actor's pathways with their open alerts; each patient shown gets a log entry."""
-    pathways = list(pathways_visible_to(actor).annotate(
-        open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True)))
+    """All the actor's pathways with their open alerts; each patient shown gets a log entry."""
+    pathways = list(_with_open_alerts(actor))
     access_record_many(actor=actor, pathways=pathways, action=Action.READ,
                        what=_("liste des parcours"), reason=reason)
     return pathways
+
+
+@dataclass(frozen=True)
+class PathwaySlice:
+    rows: list[Pathway]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total
+
+
+def pathways_slice(*, actor: Any, offset: int = 0, limit: int = 50, at_risk_only: bool = False,
+                   reason: str = "") -> PathwaySlice:
+    """One page of the actor's pathways (at risk first); only the patients shown are logged."""
+    found = _with_open_alerts(actor, at_risk_only)
+    rows = list(found[offset:offset + limit])
+    access_record_many(actor=actor, pathways=rows, action=Action.READ,
+                       what=_("liste des parcours"), reason=reason)
+    return PathwaySlice(rows, found.count(), offset, limit)
 
 
 def patients_visible(*, actor: Any, reason: str = "") -> list[Patient]:

@@ -243,11 +243,23 @@ def template_activity_remove(request: HttpRequest, code: str, activity: str) -> 
 # — Pathways ——————————————————————————————————————————————————————————————————————————————————
 
 
+PATHWAYS_PER_PAGE = 50
+
+
 @login_required
 def pathways(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    at_risk = request.GET.get("a_risque") == "1"
+    found = selectors.pathways_slice(actor=request.user, at_risk_only=at_risk,
+                                     offset=(page - 1) * PATHWAYS_PER_PAGE,
+                                     limit=PATHWAYS_PER_PAGE)
     return render(request, "coordination/pathways.html", {
-        "pathways": selectors.pathways_list(actor=request.user),
+        "pathways": found.rows, "found": found, "page": page, "at_risk": at_risk,
+        "pages": max(1, -(-found.total // PATHWAYS_PER_PAGE)),
         "tasks": selectors.tasks_due(actor=request.user, today=today), "today": today,
         "title": _("Parcours de soins")})
 
