@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["", ".model", ".schedule", ".solver", ".verify", ".cordeau"]
+MODULES = ["", ".model", ".schedule", ".solver", ".verify", ".cordeau", ".tighten"]
 
 
 @pytest.mark.parametrize("suffix", MODULES)

@@ -3,6 +3,7 @@ and its search, on hand-made problems whose answers are worked out in the docstr
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -170,3 +171,86 @@ def test_improve_share_is_checked() -> None:
     with pytest.raises(ValueError, match="improve_share"):
         PlanningParams(improve_share=1.0)
     assert np.isclose(PlanningParams().improve_share, 0.7)
+
+
+@pytest.mark.parametrize("name", ["a2-16", "a4-24"])
+def test_the_warm_insertion_check_agrees_with_route_times(data_dir, name: str) -> None:
+    """Random insertions of a request into random feasible routes of a2-16 and a4-24:
+    timing the new route from the old route's least times (_fits) and from scratch
+    agree, and both verdicts occur."""
+    problem = read_cordeau(data_dir / "cordeau2006_a" / f"{name}.txt")
+    search = improver(problem)
+    data = search.data
+    assert search._metric
+    rng = random.Random(7)
+    verdicts = []
+    n_r = len(problem.requests)
+    lengths = []
+    while len(verdicts) < 1500:
+        seq: list[int] = []
+        for i in rng.sample(range(n_r), rng.randint(0, 10)):
+            ins = search.best_insertion(i, 0, seq)  # long, tight routes
+            if ins is not None:
+                a, b = ins.pickup_after, ins.drop_after
+                seq = [*seq[:a], 2 * i, *seq[a:b], 2 * i + 1, *seq[b:]]
+        lengths.append(len(seq))
+        placed = {x // 2 for x in seq}
+        i = rng.choice([j for j in range(n_r) if j not in placed])
+        a = rng.randint(0, len(seq))
+        b = rng.randint(a, len(seq))
+        new = [*seq[:a], 2 * i, *seq[a:b], 2 * i + 1, *seq[b:]]
+        if max(itertools.accumulate(data.seats[x] for x in new)) > data.cap_seats[0]:
+            continue  # _fits leaves capacities to its caller
+        exact = route_times(data, 0, new) is not None
+        assert search._fits(i, 0, seq, tuple(seq), a, b) == exact
+        verdicts.append(exact)
+    assert any(verdicts) and not all(verdicts) and max(lengths) >= 12
+
+
+def test_without_the_triangle_inequality_insertions_are_timed_afresh() -> None:
+    """home-a costs 10 direct but 2 through b: a detour can be faster, so an inserted
+    stop may let the next one start earlier and the warm check is not used."""
+    minutes = np.array([[0, 10, 1, 5], [10, 0, 1, 5], [1, 1, 0, 5], [5, 5, 5, 0]], float)
+    requests = (Request("A", 1, 3), Request("B", 2, 3))
+    problem = Problem(POINTS, minutes, requests, (Vehicle("car", 0, 0, seats=3),))
+    search = improver(problem)
+    assert not search._metric
+    ins = search.best_insertion(1, 0, [0, 1])
+    assert ins is not None and ins.pickup_after == 0  # home-b-a: 1 + 1 instead of 10
+
+
+def test_the_best_insertion_is_the_cheapest_feasible_place(data_dir) -> None:
+    """On random feasible routes of a4-24 (4 vehicles, 24 requests), the insertion found
+    (which scans only the positions the windows allow) costs what the cheapest of all
+    (pickup, drop) positions accepted by route_times costs, and None when none is."""
+    problem = read_cordeau(data_dir / "cordeau2006_a" / "a4-24.txt")
+    search = improver(problem)
+    data = search.data
+    rng = random.Random(11)
+    n_r = len(problem.requests)
+    found_some = missed_some = False
+    for _ in range(150):
+        seq: list[int] = []
+        for i in rng.sample(range(n_r), rng.randint(0, 8)):
+            ins = search.best_insertion(i, 0, seq)
+            if ins is not None:
+                a, b = ins.pickup_after, ins.drop_after
+                seq = [*seq[:a], 2 * i, *seq[a:b], 2 * i + 1, *seq[b:]]
+        assert feasible(data, 0, seq)
+        placed = {x // 2 for x in seq}
+        i = rng.choice([j for j in range(n_r) if j not in placed])
+        before = route_cost(data, 0, seq)
+        best = math.inf
+        for a in range(len(seq) + 1):
+            for b in range(a, len(seq) + 1):
+                new = [*seq[:a], 2 * i, *seq[a:b], 2 * i + 1, *seq[b:]]
+                if feasible(data, 0, new):
+                    best = min(best, route_cost(data, 0, new) - before)
+        ins = search.best_insertion(i, 0, seq)
+        if best == math.inf:
+            assert ins is None
+            missed_some = True
+        else:
+            assert ins is not None and ins.delta == pytest.approx(best, abs=1e-9)
+            found_some = True
+    assert found_some and missed_some

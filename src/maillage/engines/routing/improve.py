@@ -29,10 +29,13 @@ rather than a deadline, the result is the same on every machine.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import time
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .model import INF, Problem, Request
 
@@ -195,6 +198,28 @@ def feasible(data: _Data, k: int, seq: list[int]) -> bool:
 
 
 @dataclass
+class _Timing:
+    """A feasible route's nodes (start and end included), least start times, latest
+    bounds (windows and availability) and edges (drop position, pickup position,
+    limit) of its ride times and duration."""
+
+    nodes: list[int]
+    times: list[float]
+    top: list[float]
+    back: list[tuple[int, int, float]]
+    back_at: list[int]  # the edges' later positions, ascending
+
+
+def _is_metric(travel: list[list[float]]) -> bool:
+    """Whether no detour through a third node is shorter than the direct trip."""
+    t = np.asarray(travel, dtype=np.float64)
+    closed = t.copy()
+    for z in range(len(t)):
+        np.minimum(closed, closed[:, z, None] + closed[None, z, :], out=closed)
+    return bool(np.all(t <= closed + 1e-9))
+
+
+@dataclass
 class _Insertion:
     delta: float
     vehicle: int
@@ -219,11 +244,18 @@ class Improver:
     weights: list[float] = field(init=False)
     iterations: int = field(init=False, default=0)
     improvements: int = field(init=False, default=0)
+    # (seconds since the start, iteration, value) of every new best plan.
+    history: list[tuple[float, int, float]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self._insertions: dict[tuple[int, int, tuple[int, ...]], _Insertion | None] = {}
         self._bounds: dict[tuple[int, tuple[int, ...]], tuple] = {}
+        self._timings: dict[tuple[int, tuple[int, ...]], _Timing] = {}
+        # With the triangle inequality, inserting stops never lets a stop of
+        # the route start earlier, so an insertion can be timed from the
+        # route's own least times (see _fits); otherwise it is timed afresh.
+        self._metric = _is_metric(self.data.travel)
         self.weights = [1.0] * (len(_RUINS) * len(_RECREATES))
         # Relatedness of requests (Shaw): distance between pickups and between
         # drops, plus the difference of their windows' starts (in minutes).
@@ -254,6 +286,7 @@ class Improver:
         if len(self._insertions) > 200_000:
             self._insertions.clear()
             self._bounds.clear()
+            self._timings.clear()
         found = self._best_insertion(i, k, seq, key[2])
         self._insertions[key] = found
         return found
@@ -301,6 +334,95 @@ class Improver:
         self._bounds[key] = found
         return found
 
+    def _timing(self, k: int, seq: list[int], frozen: tuple[int, ...]) -> _Timing:
+        """Least times, latest bounds and ride/duration edges of route ``k`` as it is."""
+        key = (k, frozen)
+        found = self._timings.get(key)
+        if found is not None:
+            return found
+        d = self.data
+        times = route_times(d, k, seq)
+        assert times is not None, "the search only keeps feasible routes"
+        n_r = d.n_requests
+        nodes = [2 * n_r + 2 * k, *seq, 2 * n_r + 2 * k + 1]
+        a_hi = d.avail[k][1]
+        top = [d.hi[x] if d.hi[x] < a_hi else a_hi for x in nodes]
+        back: list[tuple[int, int, float]] = []
+        pickup_pos: dict[int, int] = {}
+        for pos in range(1, len(nodes) - 1):
+            x = nodes[pos]
+            if x % 2 == 0:
+                pickup_pos[x] = pos
+            elif d.max_ride[x // 2] < INF:
+                back.append((pos, pickup_pos[x - 1], d.max_ride[x // 2]))
+        if d.max_duration[k] < INF:
+            back.append((len(nodes) - 1, 0, d.max_duration[k]))
+        found = _Timing(nodes, times, top, back, [x for x, _, _ in back])
+        self._timings[key] = found
+        return found
+
+    def _fits(
+        self, i: int, k: int, seq: list[int], frozen: tuple[int, ...], a: int, b: int
+    ) -> bool:
+        """Exact timing check of request ``i`` inserted in route ``k`` after positions
+        ``a`` (pickup) and ``b`` (drop) of the route as it is; capacities are checked by
+        the caller. Same propagation as :func:`route_times`, started from the route's
+        least times: they are lower bounds of the new ones (triangle inequality), and
+        nothing before the pickup needs pushing unless a ride or duration edge says so."""
+        d = self.data
+        base = self._timing(k, seq, frozen)
+        p, q = 2 * i, 2 * i + 1
+        a_lo, a_hi = d.avail[k]
+        nodes, times, top = base.nodes, base.times, base.top
+        a1, b1 = a + 1, b + 1
+        nodes = [*nodes[:a1], p, *nodes[a1:b1], q, *nodes[b1:]]
+        bt = [*times[:a1], max(d.lo[p], a_lo), *times[a1:b1], max(d.lo[q], a_lo), *times[b1:]]
+        top = [*top[:a1], min(d.hi[p], a_hi), *top[a1:b1], min(d.hi[q], a_hi), *top[b1:]]
+        # Only the ride-time and duration edges of stops after the pickup can be
+        # violated: the others held in the old timing and their ends did not move.
+        # (Until a stop before the pickup is pushed: then every edge counts.)
+        keep = base.back[bisect.bisect_right(base.back_at, a):]
+        back = [(x + 1 + (x > b), y + (y > a) + (y > b), lim) for x, y, lim in keep]
+        own = [(b + 2, a1, d.max_ride[i])] if d.max_ride[i] < INF else []
+        back += own
+        every = len(keep) == len(base.back)
+        service, travel = d.service, d.travel
+        m = len(nodes)
+        start, moved = a, b + 2
+        for _ in range(m + 1):
+            prev = nodes[start]
+            t_prev = bt[start]
+            for pos in range(start + 1, m):
+                x = nodes[pos]
+                t = t_prev + service[prev] + travel[prev][x]
+                if t > bt[pos]:
+                    if t > top[pos] + _EPS:
+                        return False
+                    bt[pos] = t
+                elif pos > moved:
+                    break  # beyond every raised stop, the old times hold
+                else:
+                    t = bt[pos]
+                prev, t_prev = x, t
+            start = m
+            for later, earlier, limit in back:
+                t = bt[later] - limit
+                if t > bt[earlier]:
+                    if t > top[earlier] + _EPS:
+                        return False
+                    bt[earlier] = t
+                    if earlier < start:
+                        start = earlier
+                    if earlier > moved:
+                        moved = earlier
+            if start == m:
+                return True
+            if start <= a and not every:
+                back = [(x + (x > a) + (x > b), y + (y > a) + (y > b), lim)
+                        for x, y, lim in base.back] + own
+                every = True
+        return False
+
     def _best_insertion(
         self, i: int, k: int, seq: list[int], frozen: tuple[int, ...]
     ) -> _Insertion | None:
@@ -317,20 +439,36 @@ class Improver:
         hi_q = min(hi[q], a_hi)
         cap_s, cap_c = d.cap_seats[k] - d.seats[p], d.cap_chairs[k] - d.chairs[p]
         ride = d.max_ride[i]
+        # Positions are in time order: ``late`` never decreases along the route,
+        # so the pickup cannot go before the first position whose successor may
+        # start after lo_p + s_p; with the triangle inequality the earliest
+        # arrival from position a grows with a, so the scans stop at the first
+        # position too late for the window. Windows of an hour in a day's
+        # route leave a few positions to try instead of all of them.
+        metric = self._metric
+        first = max(0, bisect.bisect_left(late, lo_p + s_p - _EPS) - 1) if metric else 0
         # Drop places, independently of the pickup: earliest service there.
         drop_ok: list[float | None] = [None] * (m - 1)
         drop_delta = [0.0] * (m - 1)
-        for b in range(m - 1):
+        last_drop = first
+        for b in range(first, m - 1):
             x, y = nodes[b], nodes[b + 1]
             t = early[b] + service[x] + travel[x][q]
             if t < lo_q:
                 t = lo_q
-            if t > hi_q + _EPS or t + s_q + travel[q][y] > late[b + 1] + _EPS:
+            if t > hi_q + _EPS:
+                if metric:
+                    break
+                continue
+            last_drop = b + 1
+            if t + s_q + travel[q][y] > late[b + 1] + _EPS:
                 continue
             drop_ok[b] = t
             drop_delta[b] = cost[x][q] + cost[q][y] - cost[x][y]
+        if not metric:
+            last_drop = m - 1
         candidates: list[tuple[float, int, int]] = []
-        for a in range(m - 1):
+        for a in range(first, m - 1):
             if load[a] > cap_s or chairs[a] > cap_c:
                 continue
             x, y = nodes[a], nodes[a + 1]
@@ -338,6 +476,8 @@ class Improver:
             if t < lo_p:
                 t = lo_p
             if t > hi_p + _EPS:
+                if metric:
+                    break
                 continue
             # Latest possible start at the pickup, for the ride-time bound.
             latest_p = min(hi_p, late[a + 1] - s_p - travel[p][y])
@@ -351,7 +491,7 @@ class Improver:
             if t + s_p + travel[p][y] > late[a + 1] + _EPS:
                 continue
             pick_delta = cost[x][p] + cost[p][y] - cost[x][y]
-            for b in range(a + 1, m - 1):
+            for b in range(a + 1, last_drop):
                 if load[b] > cap_s or chairs[b] > cap_c:
                     break
                 t_q = drop_ok[b]
@@ -365,6 +505,14 @@ class Improver:
         candidates.sort()
         limit = d.max_distance[k]
         for delta, a, b in candidates:
+            if self._metric:
+                if not self._fits(i, k, seq, frozen, a, b):
+                    continue
+                if limit < INF:
+                    new = [*seq[:a], p, *seq[a:b], q, *seq[b:]]
+                    if route_cost(d, k, new) > limit + _EPS:
+                        continue
+                return _Insertion(delta, k, a, b)
             new = [*seq[:a], p, *seq[a:b], q, *seq[b:]]
             if route_times(d, k, new) is None:
                 continue
@@ -432,6 +580,7 @@ class Improver:
             if trial_value < best_value - 1e-7:
                 best, best_value = [list(s) for s in trial], trial_value
                 self.improvements += 1
+                self.history.append((time.perf_counter() - t_start, it, trial_value))
                 score = 3.0
             if trial_value < value - 1e-7 or self.rng.random() < math.exp(
                 -(trial_value - value) / max(temperature, 1e-12)
