@@ -9,7 +9,6 @@ once (for cron or a systemd timer); `maillage daily --loop` runs them now and th
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,8 @@ from datetime import time as clock
 
 from django.apps import apps
 from django.utils import timezone
+
+from maillage.core.discovery import import_if_present
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,8 @@ def daily_jobs() -> dict[str, DailyJob]:
         module_name = f"{config.name}.daily"
         if not config.name.startswith("maillage.") or module_name == __name__:
             continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        module = import_if_present(module_name)
+        if module is None:
             continue
         for name, job in module.JOBS.items():
             found[f"{config.label}.{name}"] = job

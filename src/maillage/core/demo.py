@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from maillage.accounts.models import Role, RoleAssignment, User
+from maillage.core.discovery import import_if_present
 
 DEMO_REGION = "76"  # Occitanie
 
@@ -88,10 +88,6 @@ def demo_content_load(say: Callable[[str], object] = print) -> None:
     # Apps that build on the ones above each bring a `demo_load(say)` in their demo module.
     for module_name in ("maillage.planning.demo", "maillage.labs.demo",
                         "maillage.initiatives.demo", "maillage.mobilization.demo"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.demo_load(say)
+        module = import_if_present(module_name)
+        if module is not None:
+            module.demo_load(say)
