@@ -74,6 +74,7 @@ def _render_run(request: HttpRequest, run: AccessRun | None, *, region: str, pro
         context["provenance"] = selectors.run_provenance_lines(run)
         context["map_attribution"] = selectors.map_attribution(run)
         context["chart"] = exports.population_by_class_svg(run)
+        context["transport"] = selectors.transport_signal(run, departement or None)
         context["class_rows"] = [
             (code, selectors.CLASS_LABELS[c], run.summary.get("population_by_class", {}).get(
                 c.name.lower(), 0), selectors.CLASS_COLOURS[c])

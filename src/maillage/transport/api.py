@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -653,6 +653,27 @@ class TerritoryRowOut(Schema):
     requests: int
     unmet: int
     mean_km: float | None
+
+
+class TerritoryUnmetOut(Schema):
+    since: date
+    requests: int
+    unmet: int
+    hidden_communes: int = Field(description="communes de moins de 3 demandes, comptées dans "
+                                             "les totaux seulement")
+    communes: list[TerritoryRowOut]
+
+
+@router.get("/territory-unmet", response=TerritoryUnmetOut, auth=None,
+            summary="Demandes de transport solidaire non satisfaites par commune d'une région "
+                    "(toutes associations, agrégées ; public)")
+def territory_unmet(request: HttpRequest,
+                    region: str = Query(..., pattern=r"^[0-9]{2,3}$"),
+                    departement: str = Query("", pattern=r"^([0-9]{2,3}|2[AB])?$"),
+                    since: date | None = None):
+    found = selectors.unmet_in_territory(region=region, departement=departement, since=since)
+    return {"since": found.since, "requests": found.requests, "unmet": found.unmet,
+            "hidden_communes": found.hidden_communes, "communes": found.rows}
 
 
 @router.get("/associations/{pk}/territory", response=list[TerritoryRowOut],

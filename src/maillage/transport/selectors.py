@@ -379,18 +379,14 @@ def month_report(*, actor: Any, association: Organisation, year: int, month: int
     return report
 
 
-def unmet_by_commune(*, actor: Any, association: Organisation, since: date
-                     ) -> list[dict[str, Any]]:
-    """Territory view: per pickup commune, requests, unmet ones and mean planned distance."""
-    if not actor.has_perm("transport.view_report", association):
-        raise PermissionDenied(_("Réservé aux coordinateurs de l'association."))
-    start, _end = day_bounds(since)
+def _unmet_rows(rides: QuerySet[RideRequest]) -> list[dict[str, Any]]:
+    """Per pickup commune: requests, unmet ones and mean planned distance of the way there."""
     rows: dict[str, dict[str, Any]] = defaultdict(lambda: {"requests": 0, "unmet": 0,
                                                            "km": []})
-    for ride in RideRequest.objects.filter(association=association, appointment_at__gte=start
-                                           ).exclude(status=RideRequest.Status.CANCELLED
-                                                     ).select_related("pickup_commune"
-                                                                      ).prefetch_related("legs"):
+    for ride in (rides.exclude(status=RideRequest.Status.CANCELLED)
+                 .select_related("pickup_commune").only(
+                     "pk", "status", "pickup_commune__code", "pickup_commune__name")
+                 .prefetch_related("legs")):
         row = rows[ride.pickup_commune_id]
         row["name"] = ride.pickup_commune.name
         row["requests"] += 1
@@ -402,6 +398,52 @@ def unmet_by_commune(*, actor: Any, association: Organisation, since: date
          "mean_km": round(sum(row["km"]) / len(row["km"]), 1) if row["km"] else None}
         for code, row in sorted(rows.items(), key=lambda kv: (-kv[1]["unmet"], kv[0]))
     ]
+
+
+def unmet_by_commune(*, actor: Any, association: Organisation, since: date
+                     ) -> list[dict[str, Any]]:
+    """Territory view of one association, for its coordinators."""
+    if not actor.has_perm("transport.view_report", association):
+        raise PermissionDenied(_("Réservé aux coordinateurs de l'association."))
+    start, _end = day_bounds(since)
+    return _unmet_rows(RideRequest.objects.filter(association=association,
+                                                  appointment_at__gte=start))
+
+
+# A ride tells of someone's care: a commune is shown on its own only from this many requests.
+MIN_REQUESTS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class TerritoryUnmet:
+    """Solidarity-transport requests of a territory, all associations together (public)."""
+
+    rows: list[dict[str, Any]]
+    requests: int
+    unmet: int
+    hidden_communes: int  # communes with fewer requests than MIN_REQUESTS_SHOWN, summed only
+    since: date
+
+
+def unmet_in_territory(*, region: str, departement: str = "", since: date | None = None
+                       ) -> TerritoryUnmet:
+    """Where people asked for a ride to care and got none: an input to the access analyses.
+
+    Counts only, every association of the territory together; communes with fewer than
+    MIN_REQUESTS_SHOWN requests appear only in the totals, so that no one is singled out.
+    """
+    # No ride predates the platform; an older date would only overflow the time zone shift.
+    since = max(since or (timezone.localdate() - timedelta(days=365)), date(2000, 1, 1))
+    start, _end = day_bounds(since)
+    rides = RideRequest.objects.filter(appointment_at__gte=start,
+                                       pickup_commune__region_id=region)
+    if departement:
+        rides = rides.filter(pickup_commune__departement_id=departement)
+    rows = _unmet_rows(rides)
+    shown = [r for r in rows if r["requests"] >= MIN_REQUESTS_SHOWN]
+    return TerritoryUnmet(rows=shown, requests=sum(r["requests"] for r in rows),
+                          unmet=sum(r["unmet"] for r in rows),
+                          hidden_communes=len(rows) - len(shown), since=since)
 
 
 def volunteer_of(user: Any, association: Organisation) -> Volunteer | None:
