@@ -64,3 +64,11 @@ def test_the_dashboard_and_the_api_show_unmet_rides_by_commune(month_of_rides, c
     section = text[text.index("le transport solidaire"):]
     assert "Mende" in section and "Badaroux" not in section.split("</table>")[0]
     assert "1 commune" not in section and "Une commune de moins de 3 demandes" in section
+
+
+def test_the_dashboard_leads_to_what_residents_and_patients_say(run):
+    text = Client().get("/acces/", {"region": "76", "profession": "generaliste"}).content.decode()
+    for link in ("/participation/signalements/?region=76&amp;profession=generaliste",
+                 "/cooperation/evaluation/?region=76", "/initiatives/"):
+        assert link in text
+    assert Client().get("/cooperation/evaluation/?region=76").status_code == 200
