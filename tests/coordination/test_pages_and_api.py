@@ -25,6 +25,17 @@ def test_anyone_searches_who_does_what_near_a_commune(client, network):
     page = client.get("/cooperation/", {"q": "médecine", "commune": "Mende", "rayon": 30})
     assert page.status_code == 200
     assert "Consultations de médecine générale" in page.content.decode()
+    # The same hits on a map: a point at the service's commune linking to its row, and the
+    # commune searched.
+    marker = 'id="directory-points" type="application/json">'
+    points = json.loads(page.content.decode().split(marker)[1].split("</script>")[0])
+    from maillage.coordination.models import HealthcareService
+
+    service = HealthcareService.objects.get(organisation=network["msp"])
+    found, searched = points["features"]
+    assert found["properties"]["url"] == f"#service-{service.pk}"
+    assert searched["properties"]["code"] == "Mende" and "url" not in searched["properties"]
+    assert f'id="service-{service.pk}"' in page.content.decode()
 
     near = client.get("/api/coordination/directory/services",
                       {"commune": "48095", "radius_km": 30}).json()

@@ -61,6 +61,7 @@ def directory_search(*, query: str = "", near: Commune | None = None, radius_km:
     """Who does what near a commune: active services matching the words, nearest first."""
     services = (HealthcareService.objects.filter(active=True)
                 .select_related("organisation", "commune")
+                .defer(*(f"commune__{f}" for f in COMMUNE_HEAVY_FIELDS))
                 .prefetch_related("professionals"))
     if category:
         services = services.filter(category=category)
@@ -78,6 +79,30 @@ def directory_search(*, query: str = "", near: Commune | None = None, radius_km:
     hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else 0,
                              h.service.name))
     return hits[:limit]
+
+
+def directory_map(hits: list[ServiceHit], near: Commune | None = None) -> dict[str, Any]:
+    """The hits as GeoJSON points at their commune (several services of one commune share a
+    point: the popup lists them), and the searched commune; each links to its table row."""
+    by_commune: dict[str, list[HealthcareService]] = {}
+    for hit in hits:
+        by_commune.setdefault(hit.service.commune_id, []).append(hit.service)
+    features = []
+    for services in by_commune.values():
+        commune = services[0].commune
+        if commune.latitude is None or commune.longitude is None:
+            continue
+        features.append({"type": "Feature", "geometry": {
+            "type": "Point", "coordinates": [commune.longitude, commune.latitude]},
+            "properties": {"name": ", ".join(s.name for s in services[:3])
+                           + (" …" if len(services) > 3 else ""),
+                           "code": commune.name, "url": f"#service-{services[0].pk}"}})
+    if near is not None and near.latitude is not None and near.longitude is not None:
+        features.append({"type": "Feature", "geometry": {
+            "type": "Point", "coordinates": [near.longitude, near.latitude]},
+            "properties": {"name": _("Commune recherchée"), "code": near.name,
+                           "fill": "#e1000f"}})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def cooperations() -> QuerySet[Organisation]:

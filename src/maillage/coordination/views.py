@@ -52,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
                                               category=data["categorie"])
     return render(request, "coordination/index.html", {
         "form": form, "hits": hits, "near": near, "searched": form.is_bound,
+        "hits_map": selectors.directory_map(hits, near) if hits else None,
         "cooperations": selectors.cooperations(), "title": _("Coopération des soins")})
 
 
