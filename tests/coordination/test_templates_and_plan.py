@@ -67,6 +67,45 @@ def test_instantiation_turns_each_activity_into_dated_tasks_with_owners(pathway,
     assert not CareTask.objects.filter(pathway=pathway, profession="psychologue").exists()
 
 
+def test_a_result_already_in_the_record_puts_the_next_test_one_interval_later(pathway,
+                                                                              network):
+    from datetime import timedelta
+
+    from maillage.coordination.models import Observation
+
+    # An HbA1c measured on 5 December 2025 (imported or recorded), a month before the start;
+    # a lipid panel from 2024, older than its one-year interval; an eye exam has no LOINC.
+    for code, day in (("4548-4", date(2025, 12, 5)), ("2093-3", date(2024, 6, 1))):
+        Observation.objects.create(pathway=pathway, code=code, label=code, value=7.0,
+                                   effective_at=at(day))
+    services.care_plan_instantiate(actor=network["coordinator"], pathway=pathway,
+                                   start_date=START, risk_grade=0)
+    hba1c = list(CareTask.objects.filter(pathway=pathway, activity__code="hba1c")
+                 .order_by("due_from"))
+    # Next due 90 days after 5 December 2025 = 5 March 2026, then every 90 days before
+    # 5 January 2027: 5 March, 3 June, 1 September, 30 November.
+    assert [t.due_from for t in hba1c] == [date(2026, 3, 5), date(2026, 6, 3),
+                                           date(2026, 9, 1), date(2026, 11, 30)]
+    assert hba1c[0].due_by == date(2026, 3, 5) + timedelta(days=30)
+    lipids = CareTask.objects.get(pathway=pathway, activity__code="bilan-lipidique")
+    assert lipids.due_from == START  # 1 June 2025 < start: due at once
+    eye = CareTask.objects.get(pathway=pathway, activity__code="fond-oeil")
+    assert eye.due_from == START
+    # No false rupture: every activity is in the plan, and nothing is overdue at the start.
+    assert [r.kind for r in services.pathway_ruptures(pathway, START)] == []
+
+
+def test_a_yearly_activity_done_on_the_first_day_still_gets_a_window(templates):
+    from maillage.coordination.models import ActivityDefinition
+
+    eye = ActivityDefinition.objects.get(template__code="diabete-type-2", code="fond-oeil")
+    # Done on the start day: next due exactly at the horizon; the plan keeps that one window.
+    assert services.activity_occurrences(eye, START, 365, last_done=START) == [
+        (date(2027, 1, 5), date(2027, 4, 5))]
+    assert services.activity_occurrences(eye, START, 365) == [
+        (date(2026, 1, 5), date(2026, 4, 5))]
+
+
 def test_risk_grade_3_schedules_six_podiatry_sessions_a_year(pathway, network):
     services.care_plan_instantiate(actor=network["coordinator"], pathway=pathway,
                                    start_date=START, risk_grade=3)

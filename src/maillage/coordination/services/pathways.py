@@ -185,18 +185,35 @@ def activity_applies(activity: ActivityDefinition, pathway: Pathway) -> bool:
 
 
 def activity_occurrences(activity: ActivityDefinition, start: date,
-                         horizon_days: int = PLAN_HORIZON_DAYS) -> list[tuple[date, date]]:
-    """Due windows of an activity from `start`: [start + first + k·interval, … + window]."""
+                         horizon_days: int = PLAN_HORIZON_DAYS,
+                         last_done: date | None = None) -> list[tuple[date, date]]:
+    """Due windows of an activity from `start`: [start + first + k·interval, … + window].
+
+    A periodic activity already done on `last_done` (a result recorded or imported) is next
+    due one interval after it, not at once: the patient is not sent for a test they just had,
+    and the plan raises no false rupture. There is always at least one window.
+    """
     first = start + timedelta(days=activity.first_due_days)
+    if last_done is not None and activity.interval_days:
+        first = max(first, last_done + timedelta(days=activity.interval_days))
     end = start + timedelta(days=horizon_days)
     windows = []
     due_from = first
-    while due_from < end:
+    while due_from < end or not windows:
         windows.append((due_from, due_from + timedelta(days=activity.window_days)))
         if not activity.interval_days:
             break
         due_from += timedelta(days=activity.interval_days)
     return windows
+
+
+def last_results(pathway: Pathway, codes: set[str]) -> dict[str, date]:
+    """The day of the latest LOINC result of each code in the pathway's record."""
+    from django.db.models import Max
+
+    latest = (pathway.observations.filter(system="http://loinc.org", code__in=codes)
+              .values("code").annotate(last=Max("effective_at")))
+    return {row["code"]: timezone.localdate(row["last"]) for row in latest}
 
 
 def _owner_for(pathway: Pathway, profession: str) -> User | None:
@@ -205,11 +222,12 @@ def _owner_for(pathway: Pathway, profession: str) -> User | None:
 
 
 def _tasks_for(pathway: Pathway, activity: ActivityDefinition, start: date,
-               horizon_days: int = PLAN_HORIZON_DAYS) -> list[CareTask]:
+               horizon_days: int = PLAN_HORIZON_DAYS,
+               last_done: date | None = None) -> list[CareTask]:
     owner = _owner_for(pathway, activity.profession)
     return [CareTask(pathway=pathway, activity=activity, title=activity.name,
                      profession=activity.profession, owner=owner, due_from=a, due_by=b)
-            for a, b in activity_occurrences(activity, start, horizon_days)]
+            for a, b in activity_occurrences(activity, start, horizon_days, last_done)]
 
 
 @transaction.atomic
@@ -234,10 +252,13 @@ def care_plan_instantiate(*, actor: User, pathway: Pathway,
                             status=CareTask.Status.REQUESTED).exists():
         raise ValidationError(_("Le plan de ce modèle est déjà en place ; adaptez-le tâche par "
                                 "tâche."))
+    activities = [a for a in template.activities.all() if activity_applies(a, pathway)]
+    done = last_results(pathway, {a.loinc for a in activities if a.loinc})
     tasks = []
-    for activity in template.activities.all():
-        if activity_applies(activity, pathway):
-            tasks += _tasks_for(pathway, activity, pathway.start_date, horizon_days)
+    for activity in activities:
+        last = done.get(activity.loinc) if activity.loinc else None
+        tasks += _tasks_for(pathway, activity, pathway.start_date, horizon_days,
+                            last if last is not None and last <= pathway.start_date else None)
     created = CareTask.objects.bulk_create(tasks)
     access_record(actor=actor, pathway=pathway, action=Action.CREATE, what=_("plan de soins"))
     return created
