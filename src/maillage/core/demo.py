@@ -87,6 +87,7 @@ def demo_content_load(say: Callable[[str], object] = print) -> None:
     coordination_demo_load(say)
     # Apps that build on the ones above each bring a `demo_load(say)` in their demo module.
     for module_name in ("maillage.planning.demo", "maillage.labs.demo",
+                        "maillage.transport.demo",  # before initiatives, which lists it
                         "maillage.initiatives.demo", "maillage.mobilization.demo"):
         module = import_if_present(module_name)
         if module is not None:
