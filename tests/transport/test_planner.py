@@ -78,9 +78,12 @@ def test_a_stale_run_does_not_overwrite_a_newer_one(coordinator, association, dr
     make_ride(hour=10, return_trip=False)
     plan = services.day_plan_start(actor=coordinator, association=association, day=day)
     DayPlan.objects.filter(pk=plan.pk).update(run_token="00000000-0000-0000-0000-000000000001")
+    state = DayPlan.objects.get(pk=plan.pk).state
     services.day_plan_execute(plan, token="00000000-0000-0000-0000-000000000002")
     plan.refresh_from_db()
     assert str(plan.run_token) == "00000000-0000-0000-0000-000000000001"
+    # The stale run did not even mark the plan as running (it would stay "en cours" for ever).
+    assert plan.state == state != DayPlan.State.RUNNING
 
 
 def test_only_the_association_coordinator_plans(other_coordinator, driver, association, day):

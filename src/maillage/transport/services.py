@@ -390,7 +390,14 @@ def day_plan_execute(plan: DayPlan, *, token: str | None = None, time_limit_s: f
                      progress: ProgressCallback | None = None) -> DayPlan:
     """Solve the day and store the assignments, unless another run has started meanwhile."""
     report = progress or (lambda step, done, total: None)
-    DayPlan.objects.filter(pk=plan.pk).update(state=DayPlan.State.RUNNING)
+    current = DayPlan.objects.filter(pk=plan.pk)
+    if token is not None:
+        current = current.filter(run_token=token)
+    # A run superseded before it starts (a coordinator planned again meanwhile) does nothing:
+    # marking the plan as running would leave it "en cours" for ever.
+    if not current.update(state=DayPlan.State.RUNNING):
+        logger.info("discarding stale run of plan %s", plan.pk)
+        return DayPlan.objects.get(pk=plan.pk)
     try:
         report(_("Lecture des demandes et des disponibilités"), 0, 3)
         day = build_day_problem(plan.association_id, plan.date)
@@ -404,8 +411,8 @@ def day_plan_execute(plan: DayPlan, *, token: str | None = None, time_limit_s: f
             raise RuntimeError(_("Planning refusé par le contrôle : %(v)s")
                                % {"v": "; ".join(violations[:5])})
     except Exception as exc:
-        DayPlan.objects.filter(pk=plan.pk).update(state=DayPlan.State.FAILED, run_token=None,
-                                                  error=str(exc)[:2000])
+        # Only the current run reports its failure; a stale one must not spoil a newer plan.
+        current.update(state=DayPlan.State.FAILED, run_token=None, error=str(exc)[:2000])
         raise
     report(_("Enregistrement du planning"), 2, 3)
     with transaction.atomic():
