@@ -64,6 +64,9 @@ def test_the_whole_journey_through_the_pages(client, coordinator, association, d
     client.force_login(driver.user)
     day_page = client.get(f"/transport-solidaire/ma-tournee/?jour={day.isoformat()}")
     assert "Centre hospitalier de Mende" in day_page.content.decode()
+    # Without a date, the page opens on the driver's next day with a trip (a week ahead).
+    assert "Centre hospitalier de Mende" in client.get(
+        "/transport-solidaire/ma-tournee/").content.decode()
     base = f"/transport-solidaire/trajets/{leg.pk}"
     client.post(f"{base}/accepter/")
     client.post(f"{base}/prise-en-charge/")

@@ -269,6 +269,16 @@ def driver_legs(*, user: Any, day: date | None = None) -> QuerySet[Leg]:
     return legs.order_by("pickup_at", "pk")
 
 
+def driver_next_day(*, user: Any, today: date) -> date:
+    """The day a driver's page opens on: today, or else their next day with a trip to drive."""
+    start, _end = day_bounds(today)
+    coming = (Leg.objects.filter(volunteer__user=user, plan__published_at__isnull=False,
+                                 dropped_at__isnull=True, ride__appointment_at__gte=start)
+              .order_by("ride__appointment_at").values_list("ride__appointment_at", flat=True)
+              .first())
+    return timezone.localdate(coming) if coming is not None else today
+
+
 def leg_get(*, actor: Any, pk: int) -> Leg:
     leg = Leg.objects.select_related("ride__member", "volunteer__user", "plan").filter(
         pk=pk).first()

@@ -389,7 +389,8 @@ def driver_day(request: HttpRequest) -> HttpResponse:
     try:
         day = date.fromisoformat(request.GET.get("jour", ""))
     except ValueError:
-        day = timezone.localdate()
+        # Without a date asked for, the page opens on the next day with trips to drive.
+        day = selectors.driver_next_day(user=request.user, today=timezone.localdate())
     legs = list(selectors.driver_legs(user=request.user, day=day))
     destinations = {}
     for leg in legs:
