@@ -2,12 +2,15 @@
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/opinion_bench.py [--agreement [--seeds=N]] [--no-large]
+    PYTHONPATH=src python benchmarks/opinion_bench.py [--agreement [--seeds=N] [--no-replay]]
+        [--no-large]
         [MIRROR_DIR]
 
 With ``--agreement``, the groups of the two Pol.is conversations are compared with Pol.is's for
-seeds 0 .. N-1 (default 3); the last line gives, per conversation, the adjusted Rand index of
-seed 0 (the platform's seed) and its minimum and median over the seeds.
+seeds 0 .. N-1 (default 3), after replaying each conversation's updates from its vote
+timestamps as Pol.is computed them (``--no-replay``: from the final votes alone); the last line
+gives, per conversation, the adjusted Rand index of seed 0 (the platform's seed) and its
+minimum and median over the seeds.
 
 Without ``--agreement`` only the performance part runs: seeded synthetic conversations with
 planted groups (10,000 participants × 1,000 statements at 5 % density, which must take under
@@ -37,6 +40,7 @@ from maillage.engines.opinion import (
     group_agreement,
     opinion_map,
     read_polis_export,
+    replay_updates,
 )
 from maillage.engines.opinion.polis_export import polis_labels
 
@@ -169,11 +173,19 @@ def main(argv: list[str]) -> int:
         export = read_polis_export(root / name)
         truth_sizes = np.bincount(np.array(list(export.polis_groups.values())))
         aris = []
+        # The replay of the conversation's updates draws nothing at random: once for all
+        # seeds (``polis_opinion_map`` does both steps).
+        start = time.perf_counter()
+        with threadpool_limits(limits=1):
+            history = None if "--no-replay" in flags else replay_updates(
+                export.log, moderated_out=export.moderated_out)
+        replay_ms = (time.perf_counter() - start) * 1000
         for seed in range(n_seeds):
             start = time.perf_counter()
             with threadpool_limits(limits=1):
                 m = opinion_map(
-                    export.votes, OpinionParams(seed=seed), moderated_out=export.moderated_out
+                    export.votes, OpinionParams(seed=seed), moderated_out=export.moderated_out,
+                    history=history,
                 )
             elapsed = (time.perf_counter() - start) * 1000
             agreement = group_agreement(m.labels, polis_labels(export, m.participant_ids))
@@ -186,6 +198,8 @@ def main(argv: list[str]) -> int:
                 f"{elapsed:>6.0f}"
             )
         key = SHORT_NAMES[name]
+        print(f"{name:22} replay of {history.n_updates if history else 0} updates: "
+              f"{replay_ms / 1000:.1f} s")
         summary.append(
             f"{key}_ari_seed0={aris[0]:.3f} {key}_ari_min={min(aris):.3f} "
             f"{key}_ari_median={float(np.median(aris)):.3f}"

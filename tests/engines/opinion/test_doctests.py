@@ -13,6 +13,7 @@ MODULES = [
     "maillage.engines.opinion.repness",
     "maillage.engines.opinion.bridging",
     "maillage.engines.opinion.conversation",
+    "maillage.engines.opinion.incremental",
     "maillage.engines.opinion.routing",
     "maillage.engines.opinion.polis_export",
 ]

@@ -6,31 +6,36 @@ and is sub-licensed under CC BY 4.0 with Attribution to The Computational Democr
 Project." Case studies: https://compdemocracy.org/case-studies/2014-seattle-15-per-hour and
 https://compdemocracy.org/case-studies/2017-brexit-consensus.
 
-Measured on 2026-12-04 (adjusted Rand index against Pol.is's ``group-id``, participants
-grouped by both; ``benchmarks/opinion_bench.py --agreement --seeds=10``): Seattle 0.941 with
-seed 0 (the platform's seed), 0.856 .. 1.000 over seeds 0-9 (median 0.884); Brexit 0.876 for
-every seed (5-6 of 189 participants, all on the boundary between the two groups, placed
-differently). The issue asks for 0.9 on each conversation: Brexit stays under it, and so does
-Seattle for most seeds other than 0-2.
+Measured on 2026-12-04 (adjusted Rand index, ARI, against Pol.is's ``group-id`` on the
+participants grouped by both; ``benchmarks/opinion_bench.py --agreement --seeds=10``), with the
+conversation's updates replayed from the vote timestamps (``polis_opinion_map``): Brexit 0.918
+for every seed 0-9 (matched accuracy 0.979, 191 participants); Seattle 0.884 with seed 0 (the
+platform's seed), 0.884 .. 1.000 over seeds 0-9 (matched accuracy 0.971 .. 1.0, 138
+participants). From the final votes alone (no replay): Brexit 0.876 for every seed, Seattle
+0.941 with seed 0 and 0.856 .. 1.000 over seeds. The issue asks for 0.9 on each: Brexit meets
+it, Seattle does not with seed 0 (4 of 138 participants placed differently).
 
-Why (checked, see the opinion report): Pol.is's groups are not the best k-means partition of
-the final votes but a local optimum its history led to. Its k-means starts from the previous
-update's clusters; with the final votes, starting Lloyd's algorithm from Pol.is's own groups
-(our coordinates, Pol.is's 197 Brexit participants) already moves them to ARI 0.881, and 50
-instead of 10 group k-means restarts on our side move Seattle *away* from Pol.is (0.856-0.884,
-median 0.856), so a better optimiser does not get closer. Variants tried: zero imputation (as
-in older Pol.is) or no sparsity scaling give 0.843 on Brexit (2-means of the positions of
-Pol.is's participants, 0.901 with mean imputation and scaling); without base clusters the
-engine picks k = 3 on Brexit (ARI 0.64). Replaying the votes in time windows with k-means
-warm-started from the previous window (Pol.is's update semantics) gives 0.50-0.56 on Brexit and
-0.88 on Seattle: the history cannot be rebuilt from the export (Pol.is issue #2358).
+Why a replay: Pol.is's groups are not the best k-means partition of the final votes but a local
+optimum its history led to. Pol.is recomputes after each batch of votes (its poller reads new
+votes every second) and each k-means starts from the previous update's clusters
+(``clusters.clj``, ``clean-start-clusters``); in-conv only grows. Replaying the history with
+base clusters carried over and the groups found afresh (seeded k-means++) at the last update
+moves Brexit from 0.876 to 0.918. Variants measured: groups also warm-started over the whole
+history (``OpinionParams(warm_groups=True)``, Pol.is's own procedure) give Brexit 0.918 and
+Seattle 0.56 — Seattle's votes span 2014-2019, and Pol.is's math worker certainly restarted
+(it does not store its group clusterings, ``conv_man.clj``) and recomputed in between; Pol.is's
+own cold start (first distinct points) for the last update's groups gives Seattle 0.70; 60-s
+instead of 1-s batches give Brexit 0.897; 50 or 200 instead of 10 group restarts give Seattle
+0.884 for every seed (the Pol.is partition is a local optimum of slightly higher inertia than
+the best, found by 3 seeds in 10).
 
-Participants counted: Seattle exactly Pol.is's 138. Brexit: Pol.is also grouped 8 participants
-with 1 to 6 votes. Two (5 and 8) voted at the very start, when Pol.is's greedy rule fills the
-map up to 15 voters; the other six (23, 118, 130, 165, 191, 201) cast 3 to 6 votes each, four
-of them alone in quiet periods (48 min to 9 h without any vote before theirs). No rule computed
-from the votes reproduces them while keeping Seattle exact (the published rule replayed over
-time adds six participants on Seattle that Pol.is did not group).
+Participants counted: the replay keeps everyone counted once (Pol.is's ``in-conv``), so it
+counts the six Seattle participants let in by the greedy rule in the first minutes, which
+Pol.is did not group (its history was evidently recomputed from scratch at some point); on
+Brexit it counts Pol.is's two greedy participants (5 and 8). Pol.is also grouped six Brexit
+participants with 3 to 6 votes (23, 118, 130, 165, 191, 201), four of them alone in quiet
+periods: no rule computed from the votes reproduces them. From the final votes alone, the
+counted participants are exactly Pol.is's 138 on Seattle.
 """
 
 import numpy as np
@@ -40,7 +45,9 @@ from maillage.engines.opinion import (
     OpinionParams,
     group_agreement,
     opinion_map,
+    polis_opinion_map,
     read_polis_export,
+    replay_updates,
 )
 from maillage.engines.opinion.polis_export import polis_labels
 from maillage.engines.opinion.repness import group_informed_consensus, group_vote_counts
@@ -50,11 +57,12 @@ pytestmark = pytest.mark.mirror
 SEEDS = (0, 1, 2, 3, 4)
 CONVERSATIONS = {
     # name: (adjusted Rand floor, matched-accuracy floor), for every seed in SEEDS
-    "15-per-hour-seattle": (0.85, 0.96),
-    "brexit-consensus": (0.87, 0.965),
+    "15-per-hour-seattle": (0.88, 0.97),
+    "brexit-consensus": (0.9, 0.975),
 }
-#: Adjusted Rand index floor with seed 0, the seed the platform uses.
-PLATFORM_SEED_FLOOR = {"15-per-hour-seattle": 0.9, "brexit-consensus": 0.87}
+#: Adjusted Rand index floor with seed 0, the seed the platform uses. The issue's target is
+#: 0.9 on both; Seattle's 0.884 falls short (see the module docstring).
+PLATFORM_SEED_FLOOR = {"15-per-hour-seattle": 0.88, "brexit-consensus": 0.9}
 
 
 @pytest.fixture(scope="module", params=sorted(CONVERSATIONS))
@@ -64,14 +72,33 @@ def conversation(request, polis_dir):
 
 
 @pytest.fixture(scope="module")
-def maps(conversation):
+def history(conversation):
+    """The replayed updates (no random draw: the same for every seed)."""
+    _, export = conversation
+    return replay_updates(export.log, moderated_out=export.moderated_out)
+
+
+@pytest.fixture(scope="module")
+def maps(conversation, history):
+    """The map after the last update, per seed (what ``polis_opinion_map`` computes)."""
     _, export = conversation
     return {
         seed: opinion_map(
-            export.votes, OpinionParams(seed=seed), moderated_out=export.moderated_out
+            export.votes,
+            OpinionParams(seed=seed),
+            moderated_out=export.moderated_out,
+            history=history,
         )
         for seed in SEEDS
     }
+
+
+def test_replaying_the_history_gets_closer_to_polis_on_brexit(polis_dir):
+    """From the final votes alone, Brexit's groups stay at ARI 0.876; replayed, 0.918."""
+    export = read_polis_export(polis_dir / "brexit-consensus")
+    final_only = opinion_map(export.votes, moderated_out=export.moderated_out)
+    truth = polis_labels(export, final_only.participant_ids)
+    assert group_agreement(final_only.labels, truth).adjusted_rand < 0.9
 
 
 def test_polis_finds_two_groups_and_so_do_we(conversation, maps):
@@ -97,18 +124,20 @@ def test_the_participants_counted_are_those_polis_clustered(conversation, maps):
     m = maps[0]
     ours = set(m.participant_ids[m.included].tolist())
     theirs = set(export.polis_groups)
-    assert ours <= theirs
     if name == "15-per-hour-seattle":
-        assert ours == theirs and len(ours) == 138
+        # Six more, let in by the greedy rule in the first minutes (module docstring).
+        assert theirs <= ours and len(theirs) == 138 and len(ours - theirs) == 6
+        final_only = opinion_map(export.votes, moderated_out=export.moderated_out)
+        assert set(final_only.participant_ids[final_only.included].tolist()) == theirs
     else:
-        # Pol.is also grouped 8 participants with fewer than 7 votes (see the module
-        # docstring); all others match.
-        assert len(theirs - ours) == 8
+        # Pol.is also grouped 6 participants with 3 to 6 votes (see the module docstring);
+        # all others match, the two greedy ones of the first minutes included.
+        assert ours <= theirs and len(theirs - ours) == 6
 
 
 def test_the_same_votes_give_the_same_map_on_real_data(conversation, maps):
     _, export = conversation
-    again = opinion_map(export.votes, OpinionParams(seed=0), moderated_out=export.moderated_out)
+    again = polis_opinion_map(export, OpinionParams(seed=0))  # replays the updates again
     np.testing.assert_array_equal(again.labels, maps[0].labels)
     np.testing.assert_array_equal(again.coordinates, maps[0].coordinates)
     np.testing.assert_array_equal(again.bridging, maps[0].bridging)

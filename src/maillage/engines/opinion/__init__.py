@@ -34,15 +34,23 @@ Examples
 from .bridging import BridgingParams, BridgingResult, bridging_scores
 from .clustering import KSmoother
 from .conversation import Group, OpinionMap, OpinionParams, opinion_map
+from .incremental import ClusterState, VoteLog, cluster_update, replay_updates
 from .matrix import VoteMatrix, in_conversation
 from .pca import PCAResult
-from .polis_export import GroupAgreement, PolisExport, group_agreement, read_polis_export
+from .polis_export import (
+    GroupAgreement,
+    PolisExport,
+    group_agreement,
+    polis_opinion_map,
+    read_polis_export,
+)
 from .repness import Consensus, ConsensusStatement, RepStatement
 from .routing import next_statement_priorities, pick_next_statement
 
 __all__ = [
     "BridgingParams",
     "BridgingResult",
+    "ClusterState",
     "Consensus",
     "ConsensusStatement",
     "Group",
@@ -53,12 +61,16 @@ __all__ = [
     "PCAResult",
     "PolisExport",
     "RepStatement",
+    "VoteLog",
     "VoteMatrix",
     "bridging_scores",
+    "cluster_update",
     "group_agreement",
     "in_conversation",
     "next_statement_priorities",
     "opinion_map",
     "pick_next_statement",
+    "polis_opinion_map",
     "read_polis_export",
+    "replay_updates",
 ]

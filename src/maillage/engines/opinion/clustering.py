@@ -10,11 +10,14 @@ clusters the base-cluster centres (weighted by their sizes) into 2..5 *groups*, 
 counting once. A smoother keeps the previous ``k`` until a new best ``k`` has been seen
 ``buffer`` times in a row, so the number of groups does not flicker between updates.
 
-Differences from Pol.is, on purpose:
+Pol.is seeds k-means with the first ``k`` distinct points, or, at every update after the
+first, with the previous update's clusters (``clean-start-clusters``): :func:`warm_kmeans`
+does both, and the engine uses it for base clusters from one update to the next (see
+:mod:`.incremental`). Differences from Pol.is, on purpose:
 
-* Pol.is seeds k-means with the first ``k`` distinct points (or the last run's clusters),
-  so the result depends on vote arrival order; here k-means++ uses a seeded generator with
-  several restarts on canonically ordered data, so the same votes give the same groups.
+* A clustering with no previous update (and the groups, at every update, unless
+  ``warm_groups``) uses seeded k-means++ with several restarts on canonically ordered data,
+  so the same votes (and the same previous map) give the same groups.
 * Group labels are canonical (0 = largest group) or, when a previous map is given, matched
   to the previous groups by maximum member overlap, so a group keeps its id between updates.
 """
@@ -23,14 +26,16 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
+
+from .matrix import freeze_arrays
 
 logger = logging.getLogger(__name__)
 
@@ -152,11 +157,15 @@ def base_clusters(points: FloatArray, *, k: int = 100, seed: int = 0) -> BaseClu
 
 @dataclass(frozen=True, eq=False)
 class GroupClustering:
-    """Groups of base clusters for each ``k`` tried, with their silhouettes."""
+    """Groups of base clusters for each ``k`` tried, with their silhouettes.
+
+    ``clusters_by_k`` holds each clustering in a form the next update can start from.
+    """
 
     labels_by_k: dict[int, IntArray]
     silhouettes: dict[int, float]
     best_k: int
+    clusters_by_k: dict[int, Clusters] = field(default_factory=dict)
 
 
 def group_clusterings(
@@ -167,6 +176,9 @@ def group_clusterings(
     n_init: int = 10,
     extra_k: int = 0,
     extra_k_margin: float = 0.02,
+    base_ids: IntArray | None = None,
+    previous: dict[int, Clusters] | None = None,
+    max_iters: int = 20,
 ) -> GroupClustering:
     """Cluster base-cluster centres, weighted by size, for ``k = 2 .. max_groups``.
 
@@ -174,47 +186,68 @@ def group_clusterings(
     as in Pol.is's ``silhouette`` over ``bucket-dists``); ties go to the smaller ``k``.
     With fewer than three base clusters, there is a single candidate ``k``.
 
+    Without ``previous``, each ``k`` is a seeded k-means++ with ``n_init`` restarts. With
+    ``previous`` (the clusterings of the previous update, by ``k``; members are base-cluster
+    ids, ``base_ids``), each ``k`` starts from the previous clustering with that ``k`` as
+    Pol.is does (:func:`warm_kmeans`, at most ``max_iters`` iterations); a ``k`` seen for
+    the first time starts cold.
+
     Beyond Pol.is: when the best ``k`` is the cap ``max_k`` itself, ``k`` up to
     ``max_k + extra_k`` (still at most ``2 + n_base // 12``) is tried too, and a larger ``k``
     is kept only if its silhouette beats the capped best by more than ``extra_k_margin``:
     the data must clearly hold more groups. Every ``k`` tried is reported in ``silhouettes``.
     """
     n_base = base.centres.shape[0]
+    ids = np.arange(n_base, dtype=np.int64) if base_ids is None else np.asarray(base_ids)
+    weights = base.sizes.astype(float)
     upper = max_groups(n_base, max_k)
+    clusters_by_k: dict[int, Clusters] = {}
+
+    def cluster(k: int) -> IntArray:
+        before = previous.get(k) if previous is not None else None
+        if before is not None:
+            found = warm_kmeans(
+                base.centres, ids, k, previous=before, weights=weights, max_iters=max_iters
+            )
+            clusters_by_k[k] = found
+            return found.member_index
+        labels, _ = kmeans(base.centres, k, seed=seed, weights=weights, n_init=n_init)
+        clusters_by_k[k] = clusters_from_labels(base.centres, ids, labels, weights)
+        return labels
+
     if n_base < 3:
         k = max(n_base, 1)
-        labels, _ = kmeans(base.centres, k, seed=seed, weights=base.sizes.astype(float))
-        return GroupClustering({k: labels}, {k: 0.0}, k)
+        labels = cluster(k)
+        return GroupClustering({k: labels}, {k: 0.0}, k, clusters_by_k)
+    distances = np.sqrt(
+        np.maximum(((base.centres[:, None, :] - base.centres[None, :, :]) ** 2).sum(-1), 0.0)
+    )
     labels_by_k: dict[int, IntArray] = {}
     silhouettes: dict[int, float] = {}
-    for k in range(2, upper + 1):
-        labels, _ = kmeans(
-            base.centres, k, seed=seed, weights=base.sizes.astype(float), n_init=n_init
-        )
-        n_labels = labels.max() + 1
-        if n_labels < 2:
-            continue
+
+    def try_k(k: int, at_least: int) -> None:
+        labels = cluster(k)
+        n_labels = int(labels.max()) + 1
+        if n_labels < at_least:
+            return
         labels_by_k[k] = labels
-        silhouettes[k] = float(silhouette_score(base.centres, labels)) if n_labels < n_base else 0.0
+        silhouettes[k] = silhouette_of(distances, labels) if n_labels < n_base else 0.0
+
+    for k in range(2, upper + 1):
+        try_k(k, 2)
+    if not silhouettes:  # every point in one place
+        labels_by_k[1] = np.zeros(n_base, dtype=np.int64)
+        return GroupClustering(labels_by_k, {1: 0.0}, 1, clusters_by_k)
     best_k = max(sorted(silhouettes), key=lambda k: silhouettes[k])
     beyond = max_groups(n_base, max_k + extra_k)
     if extra_k > 0 and best_k == upper and beyond > upper:
         capped_best = silhouettes[best_k]
         for k in range(upper + 1, beyond + 1):
-            labels, _ = kmeans(
-                base.centres, k, seed=seed, weights=base.sizes.astype(float), n_init=n_init
-            )
-            n_labels = labels.max() + 1
-            if n_labels <= upper:
-                continue
-            labels_by_k[k] = labels
-            silhouettes[k] = (
-                float(silhouette_score(base.centres, labels)) if n_labels < n_base else 0.0
-            )
+            try_k(k, upper + 1)
         extended = max(range(upper + 1, beyond + 1), key=lambda k: silhouettes.get(k, -2.0))
         if silhouettes.get(extended, -2.0) > capped_best + extra_k_margin:
             best_k = extended
-    return GroupClustering(labels_by_k, silhouettes, best_k)
+    return GroupClustering(labels_by_k, silhouettes, best_k, clusters_by_k)
 
 
 def canonical_labels(
@@ -265,3 +298,254 @@ def canonical_labels(
     out = np.full_like(labels, -1)
     out[valid] = mapping[labels[valid]]
     return out
+
+
+# Warm-started k-means, as Pol.is runs it from one update to the next ------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Clusters:
+    """A clustering that the next update can start from (Pol.is's clusters with members).
+
+    Attributes
+    ----------
+    ids
+        Cluster ids, increasing; a cluster keeps its id from one update to the next.
+    centres
+        ``(n_clusters, dim)`` centre of each cluster (weighted mean of its members).
+    members
+        Names of the clustered items (participant ids, or base-cluster ids for groups).
+    member_index
+        Position in ``ids`` of each member's cluster.
+    """
+
+    ids: IntArray
+    centres: FloatArray
+    members: np.ndarray
+    member_index: IntArray
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
+
+    def sizes(self) -> IntArray:
+        """Number of members of each cluster."""
+        return np.bincount(self.member_index, minlength=self.ids.size).astype(np.int64)
+
+
+def clusters_from_labels(
+    points: FloatArray, names: np.ndarray, labels: IntArray, weights: FloatArray | None = None
+) -> Clusters:
+    """Package labels ``0..c-1`` of ``points`` as :class:`Clusters` (ids = labels)."""
+    n_clusters = int(labels.max()) + 1 if labels.size else 0
+    return Clusters(
+        ids=np.arange(n_clusters, dtype=np.int64),
+        centres=_weighted_centres(points, labels, n_clusters, weights),
+        members=np.asarray(names),
+        member_index=labels.astype(np.int64),
+    )
+
+
+def _weighted_centres(
+    points: FloatArray, labels: IntArray, n_clusters: int, weights: FloatArray | None
+) -> FloatArray:
+    w = np.ones(labels.size) if weights is None else weights
+    total = np.bincount(labels, weights=w, minlength=n_clusters)
+    sums = np.stack(
+        [np.bincount(labels, weights=w * points[:, d], minlength=n_clusters)
+         for d in range(points.shape[1])],
+        axis=1,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / total[:, None]
+
+
+def _nearest(points: FloatArray, centres: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Index of the nearest centre of each point (first on ties) and the distance to it."""
+    if centres.shape[0] * points.shape[0] <= 4_000_000:
+        d2 = (
+            (points * points).sum(axis=1)[:, None]
+            - 2.0 * points @ centres.T
+            + (centres * centres).sum(axis=1)[None, :]
+        )
+        index = np.argmin(d2, axis=1)
+        dist = np.sqrt(np.maximum(d2[np.arange(points.shape[0]), index], 0.0))
+        return index.astype(np.int64), dist
+    dist, index = cKDTree(centres).query(points)
+    return np.asarray(index, dtype=np.int64), np.asarray(dist)
+
+
+def _row_keys(points: FloatArray) -> np.ndarray:
+    """One hashable-sortable key per row (its bytes), for fast distinct-row tests."""
+    rows = np.ascontiguousarray(points + 0.0)  # + 0.0 turns -0.0 into 0.0
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
+
+
+def _first_distinct_rows(points: FloatArray) -> IntArray:
+    """Positions of the first occurrence of each distinct row, in row order."""
+    if points.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(np.unique(_row_keys(points), return_index=True)[1])
+
+
+def _same_centres(a: FloatArray, b: FloatArray, tol: float) -> bool:
+    """Pol.is's convergence test: sorted centres pairwise closer than ``tol``."""
+    sa = a[np.lexsort(a.T[::-1])]
+    sb = b[np.lexsort(b.T[::-1])]
+    m = min(len(sa), len(sb))
+    return bool(np.all(np.linalg.norm(sa[:m] - sb[:m], axis=1) < tol))
+
+
+def warm_kmeans(
+    points: FloatArray,
+    names: np.ndarray,
+    k: int,
+    *,
+    previous: Clusters | None = None,
+    weights: FloatArray | None = None,
+    max_iters: int = 20,
+    tol: float = 0.01,
+) -> Clusters:
+    """k-means the way Pol.is runs it at each update (``clusters.clj``, ``kmeans``).
+
+    Without ``previous``, the starting centres are the first ``k`` distinct points (in row
+    order). With it (the clustering of the previous update), each previous cluster is
+    re-centred on where its members are now (clusters whose members are all gone are
+    dropped, clusters on identical centres merged), then, while there are fewer clusters
+    than ``min(k, distinct points)``, the point farthest from every centre starts a new
+    cluster; Lloyd's iterations follow, at most ``max_iters`` + 1 assignment steps, until
+    the sorted centres move less than ``tol``. Clusters left empty by a step are dropped.
+    The result therefore depends on the history of updates, as Pol.is's does, but it is a
+    function of its inputs: no random draw.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0], [0.2, 0.0], [5.0, 5.0], [5.2, 5.0]])
+    >>> first = warm_kmeans(pts, np.arange(4), 2)
+    >>> first.member_index.tolist()
+    [0, 0, 1, 1]
+    >>> moved = pts + np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [-5.0, -5.0]])
+    >>> warm_kmeans(moved, np.arange(4), 2, previous=first).member_index.tolist()
+    [0, 0, 1, 0]
+    """
+    n = points.shape[0]
+    names = np.asarray(names)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if n == 0 or k < 1:
+        return Clusters(np.zeros(0, np.int64), np.zeros((0, points.shape[1])), names,
+                        np.zeros(0, np.int64))
+    distinct_first = _first_distinct_rows(points)
+    possible = min(k, distinct_first.size)
+    if previous is None or previous.ids.size == 0:
+        ids = np.arange(possible, dtype=np.int64)
+        centres = points[distinct_first[:possible]].copy()
+    else:
+        ids, centres, _ = _clean_start(points, names, w, previous, possible)
+    it = max_iters
+    while True:
+        labels, _ = _nearest(points, centres)
+        used = np.unique(labels)
+        remap = np.full(centres.shape[0], -1, dtype=np.int64)
+        remap[used] = np.arange(used.size)
+        labels = remap[labels]
+        new_ids = ids[used]
+        new_centres = _weighted_centres(points, labels, used.size, w)
+        done = it == 0 or _same_centres(centres, new_centres, tol)
+        ids, centres = new_ids, new_centres
+        if done:
+            break
+        it -= 1
+    return Clusters(ids=ids, centres=centres, members=names, member_index=labels)
+
+
+def _clean_start(
+    points: FloatArray,
+    names: np.ndarray,
+    w: FloatArray,
+    previous: Clusters,
+    possible: int,
+) -> tuple[IntArray, FloatArray, IntArray]:
+    """Starting clusters from the previous update's (Pol.is ``clean-start-clusters``)."""
+    n = points.shape[0]
+    row_of = {name: i for i, name in enumerate(names.tolist())}
+    rows = np.array([row_of.get(m, -1) for m in previous.members.tolist()], dtype=np.int64)
+    present = rows >= 0
+    assign = np.full(n, -1, dtype=np.int64)  # position in previous.ids, -1 = no cluster
+    assign[rows[present]] = previous.member_index[present]
+    kept = np.unique(assign[assign >= 0])
+    if kept.size == 0:
+        ids = np.array([int(previous.ids.max()) + 1], dtype=np.int64)
+        return ids, _weighted_centres(points, np.zeros(n, np.int64), 1, w), np.zeros(n, np.int64)
+    remap = np.full(previous.ids.size, -1, dtype=np.int64)
+    remap[kept] = np.arange(kept.size)
+    assign = np.where(assign >= 0, remap[np.maximum(assign, 0)], -1)
+    ids = previous.ids[kept].copy()
+    has = assign >= 0
+    centres = _weighted_centres(points[has], assign[has], kept.size, w[has])
+    # Clusters that now sit on the same centre become one (the larger one's id).
+    _, first, inverse = np.unique(_row_keys(centres), return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if first.size < kept.size:
+        sizes = np.bincount(assign[has], minlength=kept.size)
+        keep_of = np.empty(first.size, dtype=np.int64)
+        for u in range(first.size):
+            group = np.flatnonzero(inverse == u)
+            # max-key keeps the last of equal sizes
+            keep_of[u] = group[group.size - 1 - int(np.argmax(sizes[group][::-1]))]
+        order = np.sort(keep_of)
+        new_pos = np.full(kept.size, -1, dtype=np.int64)
+        new_pos[order] = np.arange(order.size)
+        merged = new_pos[keep_of[inverse]]
+        assign = np.where(has, merged[np.maximum(assign, 0)], -1)
+        ids = ids[order]
+        has = assign >= 0
+        centres = _weighted_centres(points[has], assign[has], order.size, w[has])
+    # Grow to the number of clusters possible from the points farthest from every centre.
+    while ids.size < possible:
+        _, dist = _nearest(points, centres)
+        far = n - 1 - int(np.argmax(dist[::-1]))  # the last farthest, as max-key
+        if dist[far] <= 0:
+            break
+        old = int(assign[far])
+        assign[far] = ids.size
+        ids = np.append(ids, int(ids.max()) + 1)
+        centres = np.vstack([centres, points[far]])
+        if old >= 0:
+            mine = assign == old
+            if mine.any():
+                centres[old] = np.average(points[mine], axis=0, weights=w[mine])
+            else:  # its only member left: the cluster goes
+                ids = np.delete(ids, old)
+                centres = np.delete(centres, old, axis=0)
+                assign = np.where(assign > old, assign - 1, assign)
+    return ids, centres, assign
+
+
+def silhouette_of(distances: FloatArray, labels: IntArray) -> float:
+    """Mean silhouette of a labelling from a distance matrix (0 for members of singletons).
+
+    Matches Pol.is's ``silhouette`` over base clusters (each counting once) and
+    scikit-learn's ``silhouette_score``.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0], [1.0], [10.0], [11.0]])
+    >>> round(silhouette_of(np.abs(pts - pts.T), np.array([0, 0, 1, 1])), 4)
+    0.8997
+    """
+    n = labels.size
+    n_labels = int(labels.max()) + 1
+    onehot = np.zeros((n, n_labels))
+    onehot[np.arange(n), labels] = 1.0
+    counts = onehot.sum(axis=0)
+    sums = distances @ onehot
+    own = counts[labels] - 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = sums[np.arange(n), labels] / own
+        other = sums / counts[None, :]
+    other[np.arange(n), labels] = np.inf
+    b = other.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = (b - a) / np.maximum(a, b)
+    s[own == 0] = 0.0
+    s[~np.isfinite(s)] = 0.0
+    return float(s.mean())

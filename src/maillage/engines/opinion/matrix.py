@@ -176,6 +176,7 @@ def in_conversation(
     *,
     min_votes: int = 7,
     min_participants: int = 15,
+    already: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Participants counted in the map, following Pol.is's ``in-conv`` rule.
 
@@ -185,8 +186,11 @@ def in_conversation(
     (Pol.is's "greedy" fill, so that a young conversation still shows a map). Source:
     compdemocracy/polis, ``math/src/polismath/math/conversation.clj``, ``:in-conv``.
 
-    Pol.is keeps a participant in once they are in; this function is stateless, and since
-    vote counts never decrease the threshold rule gives the same answer.
+    Pol.is keeps a participant in once they are in: ``already`` marks the participants
+    counted at the previous update (they stay counted, and count towards
+    ``min_participants``). Without it, since vote counts never decrease, the threshold rule
+    alone gives the same answer as long as the number of statements does not grow past
+    ``min_votes``.
 
     Examples
     --------
@@ -199,6 +203,8 @@ def in_conversation(
     counts = votes.vote_counts()
     threshold = min(min_votes, votes.shape[1])
     included = (counts >= threshold) & (counts > 0)
+    if already is not None:
+        included |= already
     missing = min_participants - int(included.sum())
     if missing > 0:
         # Most active first; ties by row position, which is deterministic.

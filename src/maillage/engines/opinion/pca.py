@@ -177,9 +177,14 @@ def sparsity_aware_projection(values: FloatArray, pca: PCAResult) -> FloatArray:
     >>> np.round(sparsity_aware_projection(v, pca)[:, 0], 3)
     array([ 1.376, -1.376,  1.203, -1.203])
     """
-    centered = centered_votes(values, pca.center)
-    raw = np.asarray(centered @ pca.components.T)
-    n_votes = np.maximum(np.diff(centered.indptr), 1)
+    if values.size <= _GRAM_THRESHOLD:
+        voted = ~np.isnan(values)
+        raw = np.where(voted, values - pca.center, 0.0) @ pca.components.T
+        n_votes = np.maximum(voted.sum(axis=1), 1)
+    else:
+        centered = centered_votes(values, pca.center)
+        raw = np.asarray(centered @ pca.components.T)
+        n_votes = np.maximum(np.diff(centered.indptr), 1)
     scale = np.sqrt(values.shape[1] / n_votes)
     return raw * scale[:, None]
 

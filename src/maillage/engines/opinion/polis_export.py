@@ -20,6 +20,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 
+from .conversation import OpinionMap, OpinionParams, opinion_map
+from .incremental import VoteLog, replay_updates
 from .matrix import VoteMatrix
 
 
@@ -36,11 +38,14 @@ class PolisExport:
     polis_groups
         Group id Pol.is assigned to each participant id (participants it did not cluster are
         absent).
+    log
+        Every vote row with its timestamp (milliseconds), for replaying the updates.
     """
 
     votes: VoteMatrix
     moderated_out: frozenset[int]
     polis_groups: dict[int, int]
+    log: VoteLog | None = None
 
 
 def read_polis_export(directory: str | Path) -> PolisExport:
@@ -75,7 +80,45 @@ def read_polis_export(directory: str | Path) -> PolisExport:
             strict=True,
         )
     )
-    return PolisExport(votes=matrix, moderated_out=moderated_out, polis_groups=polis_groups)
+    log = VoteLog(
+        participant_ids=votes["voter-id"].to_numpy(dtype=np.int64),
+        statement_ids=votes["comment-id"].to_numpy(dtype=np.int64),
+        values=votes["vote"].to_numpy(dtype=np.float64),
+        timestamps=votes["timestamp"].to_numpy(dtype=np.float64),
+    )
+    return PolisExport(
+        votes=matrix, moderated_out=moderated_out, polis_groups=polis_groups, log=log
+    )
+
+
+def polis_opinion_map(
+    export: PolisExport,
+    params: OpinionParams | None = None,
+    *,
+    replay: bool = True,
+) -> OpinionMap:
+    """The opinion map of an export, computed as Pol.is would have after its last vote.
+
+    With ``replay`` (and timestamps in the export), the conversation's updates are replayed
+    first (:func:`~maillage.engines.opinion.incremental.replay_updates`: votes batched by
+    Pol.is's one-second poll, participants counted and base clusters carried from one
+    update to the next), and the map is the last update; otherwise the map is computed from
+    the final votes alone.
+    """
+    params = params or OpinionParams()
+    history = None
+    if replay and export.log is not None:
+        history = replay_updates(
+            export.log,
+            moderated_out=export.moderated_out,
+            min_votes=params.min_votes,
+            min_participants=params.min_participants,
+            n_components=params.n_components,
+            base_k=params.base_k,
+        )
+    return opinion_map(
+        export.votes, params, moderated_out=export.moderated_out, history=history
+    )
 
 
 def polis_labels(export: PolisExport, participant_ids: np.ndarray) -> np.ndarray:

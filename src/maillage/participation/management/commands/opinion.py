@@ -1,8 +1,10 @@
 """`maillage opinion import-polis|report|groups`: opinion maps from a terminal.
 
-`groups DIR` reads a Pol.is export and prints `participant,group` computed by the engine alone
-(no database), so that anyone can compare Maillage's groups with Pol.is's on any public
-conversation. Pol.is data is CC BY 4.0, The Computational Democracy Project.
+`groups DIR` reads a Pol.is export and prints `participant,group` computed by the engine
+alone (no database), so that anyone can compare Maillage's groups with Pol.is's on any public
+conversation; it replays the conversation's updates from the votes' timestamps, as Pol.is
+computed them (`--no-replay`: from the final votes alone). Pol.is data is CC BY 4.0, The
+Computational Democracy Project.
 """
 
 from __future__ import annotations
@@ -36,23 +38,31 @@ class Command(BaseCommand):
                                           "(CSV participant,group)")
         g.add_argument("directory", metavar="DIR")
         g.add_argument("--seed", type=int, default=0)
+        g.add_argument("--no-replay", action="store_true",
+                       help="groupes des votes finaux seuls, sans rejouer les mises à jour "
+                            "de la conversation (horodatage des votes)")
 
     def handle(self, *args, action: str, **options):
         if action == "groups":
-            return self._groups(Path(options["directory"]), options["seed"])
+            return self._groups(Path(options["directory"]), options["seed"],
+                                replay=not options["no_replay"])
         if action == "import-polis":
             return self._import(options)
         return self._report(options["conversation"], options["compute"])
 
-    def _groups(self, directory: Path, seed: int) -> None:
-        from maillage.engines.opinion import OpinionParams, opinion_map, read_polis_export
+    def _groups(self, directory: Path, seed: int, *, replay: bool = True) -> None:
+        from maillage.engines.opinion import (
+            OpinionParams,
+            polis_opinion_map,
+            read_polis_export,
+        )
 
         try:
             export = read_polis_export(directory)
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        result = opinion_map(export.votes, OpinionParams(seed=seed),
-                             moderated_out=export.moderated_out)
+        # Pol.is's groups come from its history of updates: replay it from the timestamps.
+        result = polis_opinion_map(export, OpinionParams(seed=seed), replay=replay)
         writer = csv.writer(self.stdout)
         writer.writerow(["participant", "group"])
         for participant, label in zip(result.participant_ids.tolist(), result.labels.tolist(),
