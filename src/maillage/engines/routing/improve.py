@@ -552,6 +552,7 @@ class Improver:
         start_value = value
         t_start = time.perf_counter()
         budget_s = max(deadline - t_start, 1e-6)
+        reserve = min(0.3, 0.02 * budget_s)
         # The temperature falls geometrically from _T0's to _T_END of it at the end.
         t0 = _T0 * max(start_value, 1.0) / math.log(2)
         it = 0
@@ -559,8 +560,10 @@ class Improver:
             if max_iterations is not None and it >= max_iterations:
                 break
             now = time.perf_counter()
-            # Stop when one more iteration (of the mean length so far) would overrun.
-            if now + (now - t_start) / max(it, 1) >= deadline:
+            # Stop when one more iteration (twice the mean length so far, as
+            # regret recreates of many requests run longer) would overrun, with
+            # a reserve for timing the routes and building the plan afterwards.
+            if now + 2 * (now - t_start) / max(it, 1) + reserve >= deadline:
                 break
             progress = (it / max_iterations) if max_iterations else (now - t_start) / budget_s
             temperature = t0 * (_T_END ** min(progress, 1.0))
