@@ -552,7 +552,7 @@ class Improver:
         start_value = value
         t_start = time.perf_counter()
         budget_s = max(deadline - t_start, 1e-6)
-        reserve = min(0.3, 0.02 * budget_s)
+        reserve = min(0.5, 0.05 * budget_s)
         # The temperature falls geometrically from _T0's to _T_END of it at the end.
         t0 = _T0 * max(start_value, 1.0) / math.log(2)
         it = 0

@@ -16,6 +16,8 @@ Model (one routing node per stop, so requests may share a point):
   alone are excluded for it; a lock allows only its vehicle;
 - each request is optional at a penalty, so impossible requests are reported
   rather than making the solve fail.
+- windows are first narrowed to the bounds every feasible plan respects
+  (:mod:`.tighten`), which both searches then prune with.
 
 OR-Tools' guided local search gets ``1 - improve_share`` of the budget; its
 routes are then improved by ruin and recreate (:mod:`.improve`) with the rest,
