@@ -91,3 +91,11 @@ def test_a_replay_of_a_single_batch_is_no_history():
                   np.array([0.0, 5.0]))
     assert replay_updates(log) is None
     assert VoteMatrix.from_votes([(1, "a", 1.0, 0.0)]).shape == (1, 1)
+
+
+def test_a_long_history_is_replayed_in_bounded_updates():
+    n = 500
+    log = VoteLog(np.arange(n) % 20, np.arange(n) % 10, np.ones(n), np.arange(n) * 2000.0)
+    assert len(log.batches()) == n
+    assert replay_updates(log, max_updates=100).n_updates == 99
+    assert replay_updates(log, max_cells=200 * 10 * 20).n_updates == 199

@@ -121,3 +121,27 @@ def test_the_report_names_the_source_of_imported_data(conversation, planted, cli
     with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
         plain = pdf_text(report_pdf(conversation, snapshot.summary, snapshot.computed_at))
     assert "Computational Democracy" not in plain
+
+
+def test_the_first_map_replays_the_recorded_votes_then_warm_starts(conversation, planted):
+    """Votes recorded as events (the history) are replayed by the first computation; the
+    next computation starts from the previous map's base clusters."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.participation.models import StatementVoteEvent
+
+    start = timezone.now() - timedelta(hours=1)
+    events = [
+        StatementVoteEvent(statement_id=v.statement_id, participant=v.participant,
+                           value=v.value, created_at=start + timedelta(seconds=2 * i))
+        for i, v in enumerate(StatementVote.objects.filter(conversation=conversation)
+                              .order_by("participant", "statement_id"))]
+    StatementVoteEvent.objects.bulk_create(events)
+    first = opinion.opinion_map_compute(conversation)
+    state = opinion._state(first)
+    assert state.clusters.n_updates == len(events)  # every 2-s batch, then the map itself
+    assert sorted(g["size"] for g in first.summary["groups"]) == [12, 12]
+    second = opinion._state(opinion.opinion_map_compute(conversation))
+    assert second.clusters.n_updates == len(events) + 1

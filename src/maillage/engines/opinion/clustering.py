@@ -368,7 +368,9 @@ def _nearest(points: FloatArray, centres: FloatArray) -> tuple[IntArray, FloatAr
             + (centres * centres).sum(axis=1)[None, :]
         )
         index = np.argmin(d2, axis=1)
-        dist = np.sqrt(np.maximum(d2[np.arange(points.shape[0]), index], 0.0))
+        # Exact distance to the chosen centre: 0 for a point on it (the expansion above can
+        # leave round-off there, and the clean start relies on exact zeros).
+        dist = np.linalg.norm(points - centres[index], axis=1)
         return index.astype(np.int64), dist
     dist, index = cKDTree(centres).query(points)
     return np.asarray(index, dtype=np.int64), np.asarray(dist)
@@ -506,17 +508,14 @@ def _clean_start(
         if dist[far] <= 0:
             break
         old = int(assign[far])
+        if old >= 0 and (assign == old).sum() == 1:
+            break  # it would only move a cluster of one: no new cluster to make
         assign[far] = ids.size
         ids = np.append(ids, int(ids.max()) + 1)
         centres = np.vstack([centres, points[far]])
         if old >= 0:
             mine = assign == old
-            if mine.any():
-                centres[old] = np.average(points[mine], axis=0, weights=w[mine])
-            else:  # its only member left: the cluster goes
-                ids = np.delete(ids, old)
-                centres = np.delete(centres, old, axis=0)
-                assign = np.where(assign > old, assign - 1, assign)
+            centres[old] = np.average(points[mine], axis=0, weights=w[mine])
     return ids, centres, assign
 
 

@@ -243,6 +243,7 @@ def replay_updates(
     moderated_out: Collection[Hashable] = (),
     interval_ms: float = POLL_INTERVAL_MS,
     max_updates: int = 10_000,
+    max_cells: float = 5e8,
     min_votes: int = 7,
     min_participants: int = 15,
     n_components: int = 2,
@@ -251,8 +252,7 @@ def replay_updates(
 ) -> ClusterState | None:
     """Replay a conversation's updates but the last: the state the last update starts from.
 
-    Votes are applied batch by batch (:meth:`VoteLog.batches`; beyond ``max_updates``
-    batches, consecutive batches are merged evenly so the cost stays bounded); after each
+    Votes are applied batch by batch (:meth:`VoteLog.batches`); after each
     batch but the last, :func:`cluster_update` runs on the votes cast so far (participants
     and statements with at least one vote, as in Pol.is's rating matrix), starting from the
     previous update's state: participants counted stay counted and base clusters are
@@ -261,7 +261,10 @@ def replay_updates(
     replay draws nothing at random and does not depend on the seed.
 
     Moderated-out statements are zeroed from the start (an export does not say when they
-    were moderated).
+    were moderated). The cost stays bounded: beyond ``max_updates`` batches, or beyond
+    ``max_cells`` vote-matrix cells processed over the replay (batches × final participants
+    × final statements; at least 100 updates), consecutive batches are merged evenly. The two
+    conversations of Pol.is's open data are replayed in full (2,242 and 4,835 updates).
 
     Examples
     --------
@@ -274,8 +277,10 @@ def replay_updates(
     (2, [1, 2])
     """
     batches = log.batches(interval_ms)
-    if len(batches) > max_updates:
-        groups = np.array_split(np.arange(len(batches)), max_updates)
+    n_cells = max(len(set(log.participant_ids.tolist())) * len(set(log.statement_ids.tolist())), 1)
+    limit = max(100, min(max_updates, int(max_cells // n_cells)))
+    if len(batches) > limit:
+        groups = np.array_split(np.arange(len(batches)), limit)
         batches = [np.concatenate([batches[i] for i in g]) for g in groups]
     if len(batches) < 2:
         return None

@@ -331,9 +331,13 @@ def opinion_map_compute(conversation: Conversation, *, progress: Any = None
     votes, out = vote_matrix(conversation)
     previous = _state(latest_snapshot(conversation))
     report(_("Calcul de la carte"), 1, 3)
+    params = OpinionParams(seed=conversation.seed)
     with threadpool_limits(limits=1):
-        result = opinion_map(votes, OpinionParams(seed=conversation.seed), previous,
-                             moderated_out=out)
+        # The first map of a conversation that already has votes (or after an engine
+        # upgrade) replays their history, so that it starts where successive
+        # recomputations would have led, as Pol.is's would.
+        history = _replayed_history(conversation, out, params) if previous is None else None
+        result = opinion_map(votes, params, previous, moderated_out=out, history=history)
     report(_("Enregistrement"), 2, 3)
     texts = dict(conversation.statements.values_list("pk", "text"))
     summary = map_summary(result, votes, texts)
@@ -352,6 +356,27 @@ def opinion_map_compute(conversation: Conversation, *, progress: Any = None
         OpinionMapSnapshot.objects.filter(pk__in=old).delete()
     report(_("Terminé"), 3, 3)
     return snapshot
+
+
+def _replayed_history(conversation: Conversation, out: list[int],
+                      params: OpinionParams) -> Any:
+    """The engine's state after replaying every recorded vote in time order (None if none)."""
+    from maillage.engines.opinion import VoteLog, replay_updates
+
+    events = list(StatementVoteEvent.objects.filter(statement__conversation=conversation)
+                  .order_by("created_at", "pk")
+                  .values_list("participant", "statement_id", "value", "created_at"))
+    if len(events) < 2:
+        return None
+    log = VoteLog(
+        participant_ids=np.array([e[0] for e in events], dtype=object),
+        statement_ids=np.array([e[1] for e in events], dtype=np.int64),
+        values=np.array([float(e[2]) for e in events]),
+        timestamps=np.array([e[3].timestamp() * 1000.0 for e in events]),
+    )
+    return replay_updates(log, moderated_out=out, min_votes=params.min_votes,
+                          min_participants=params.min_participants,
+                          n_components=params.n_components, base_k=params.base_k)
 
 
 def _num(value: Any, digits: int = 4) -> float | None:
