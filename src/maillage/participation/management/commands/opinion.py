@@ -61,8 +61,12 @@ class Command(BaseCommand):
             export = read_polis_export(directory)
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        # Pol.is's groups come from its history of updates: replay it from the timestamps.
-        result = polis_opinion_map(export, OpinionParams(seed=seed), replay=replay)
+        from threadpoolctl import threadpool_limits
+
+        # Pol.is's groups come from its history of updates: replay it from the timestamps
+        # (thousands of small matrices: BLAS threads would only cost their start-up).
+        with threadpool_limits(limits=1):
+            result = polis_opinion_map(export, OpinionParams(seed=seed), replay=replay)
         writer = csv.writer(self.stdout)
         writer.writerow(["participant", "group"])
         for participant, label in zip(result.participant_ids.tolist(), result.labels.tolist(),
