@@ -15,8 +15,9 @@ Measured (wall-clock seconds, best of ``--repeat`` for the reads):
    pathway;
 3. ``questionnaires_dispatch`` on the start day;
 4. ``directory_search`` around a commune (30 km), without and with a word;
-5. ``cohort`` of the coordinator (by pathway and commune) and ``pathways_list`` (which writes
-   one access-log entry per pathway shown);
+5. ``cohort`` of the coordinator (by pathway and commune), ``pathways_list`` (all of them,
+   as the FHIR Patient search reads them; one access-log entry per pathway) and
+   ``pathways_slice`` (the list page: 50, most at risk first, only those logged);
 6. one pathway's FHIR export (``pathway_bundle``, R4B validation included).
 
 The reference is the daily job's budget: the whole cohort's detection well under a minute.
@@ -28,7 +29,7 @@ Usage::
 
 The last line is machine-readable: ``pathways=… instantiate_ms=… detect_s=…
 detect_ms_per_pathway=… detect_queries_per_pathway=… rerun_s=… dispatch_s=… directory_ms=…
-cohort_ms=… list_ms=… export_ms=…``.
+cohort_ms=… list_ms=… page_ms=… export_ms=…``.
 """
 
 from __future__ import annotations
@@ -235,6 +236,9 @@ def main() -> int:
         listing, shown = timed(lambda: selectors.pathways_list(actor=coordinator), 1)
         say(f"pathways_list (logs each pathway shown): {1000 * listing:.0f} ms, "
             f"{len(shown)} pathways")
+        paged, page = timed(lambda: selectors.pathways_slice(actor=coordinator, limit=50), 1)
+        say(f"pathways_slice (the list page: 50, most at risk first, logs those shown): "
+            f"{1000 * paged:.0f} ms, {len(page.rows)} of {page.total}")
         one = data["pathways"][0]
         export, bundle = timed(lambda: fhir.pathway_bundle(one), args.repeat)
         say(f"pathway_bundle (validated): {1000 * export:.0f} ms, "
@@ -244,6 +248,7 @@ def main() -> int:
             f"detect_queries_per_pathway={per_pathway:.1f} rerun_s={rerun:.2f} "
             f"dispatch_s={dispatch:.2f} directory_ms={1000 * directory:.0f} "
             f"cohort_ms={1000 * cohort:.0f} list_ms={1000 * listing:.0f} "
+            f"page_ms={1000 * paged:.0f} "
             f"export_ms={1000 * export:.0f}")
     return 0
 
