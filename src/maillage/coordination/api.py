@@ -972,11 +972,8 @@ def fhir_everything(request: HttpRequest, key: UUID) -> HttpResponse:
 def fhir_search(request: HttpRequest, resource_type: Literal[fhir.SEARCHABLE_TYPES],
                 patient: str = Query(..., max_length=80,
                                      description="clé du patient, ou Patient/<clé>")):
-    key = fhir.patient_reference_key(patient)
-    if key is None:
-        return _not_found()
     try:
-        return _fhir(fhir.patient_search(actor=request.user, patient_key=key,
+        return _fhir(fhir.patient_search(actor=request.user, patient=patient,
                                          resource_type=resource_type))
     except Http404:
         return _not_found()

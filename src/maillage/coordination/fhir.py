@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -655,15 +656,18 @@ def patient_reference_key(raw: str) -> uuid.UUID | None:
         return None
 
 
-def patient_search(*, actor: User, patient_key: Any, resource_type: str) -> dict[str, Any]:
-    """`<type>?patient=<key>`: a searchset of that type in the actor's visible pathway of the
-    patient (logged; Http404 when the actor may not see the patient, as for Patient/<key>)."""
+def patient_search(*, actor: User, patient: str, resource_type: str) -> dict[str, Any]:
+    """`<type>?patient=<reference>`: a searchset of that type in the actor's visible pathway of
+    the patient (logged; Http404 for a malformed reference or a patient the actor may not see,
+    as for Patient/<key>)."""
     from maillage.coordination.selectors import patient_pathway_get
 
     if resource_type not in SEARCHABLE_TYPES:
         raise ValueError(resource_type)
-    pathway = patient_pathway_get(actor=actor, patient_key=patient_key,
-                                  what=f"FHIR {resource_type}")
+    key = patient_reference_key(patient)
+    if key is None:
+        raise Http404(_("Patient introuvable."))
+    pathway = patient_pathway_get(actor=actor, patient_key=key, what=f"FHIR {resource_type}")
     matches = [{**entry, "search": {"mode": "match"}} for entry in pathway_bundle(pathway)["entry"]
                if entry["resource"]["resourceType"] == resource_type]
     data = {"resourceType": "Bundle", "type": "searchset", "total": len(matches),

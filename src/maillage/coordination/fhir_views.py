@@ -107,11 +107,8 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
     raw = request.GET.get("patient") or request.GET.get("subject") or ""
     if not raw:
         return _outcome(400, "required", _("Paramètre « patient » obligatoire (clé du patient)."))
-    found = fhir.patient_reference_key(raw)
-    if found is None:
-        return _not_found()
     try:
-        return _fhir(fhir.patient_search(actor=request.user, patient_key=found,
+        return _fhir(fhir.patient_search(actor=request.user, patient=raw,
                                          resource_type=resource_type))
     except Http404:
         return _not_found()

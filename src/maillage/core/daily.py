@@ -50,11 +50,16 @@ def daily_jobs() -> dict[str, DailyJob]:
     return found
 
 
+def job_selected(name: str, wanted: str) -> bool:
+    """`wanted` names this job (`app.job`) or its whole app (`app`)."""
+    return name == wanted or name.startswith(f"{wanted}.")
+
+
 def daily_run(today: date | None = None, only: list[str] | None = None) -> Iterator[JobOutcome]:
     """Run the day's jobs one after the other, yielding each outcome as it comes."""
     day = today or timezone.localdate()
     for name, job in daily_jobs().items():
-        if only and not any(name == o or name.startswith(f"{o}.") for o in only):
+        if only and not any(job_selected(name, wanted) for wanted in only):
             continue
         started = time.monotonic()
         try:

@@ -5,7 +5,7 @@ Access figures are aggregate open data about communes, not personal data: anyone
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from maillage.engines.access import DesertClass
 from maillage.engines.access.reference import agreement
 from maillage.insights import defaults
 from maillage.insights.models import AccessRun, CommuneAccess, ReferenceApl
+from maillage.transport.selectors import TerritoryUnmet, unmet_in_territory
 
 CLASS_CODES = {
     DesertClass.PRIORITY: "intervention_prioritaire",
@@ -316,28 +317,12 @@ def reference_source_line() -> str | None:
         "file": source.file_name, "licence": source.licence}
 
 
-@dataclass(frozen=True)
-class TransportSignal:
-    """Rides to care asked for and not provided, beside the access class of the commune."""
-
-    rows: list[dict]
-    requests: int
-    unmet: int
-    hidden_communes: int
-    since: object
-
-
 def transport_signal(run: AccessRun, departement: str | None = None,
-                     limit: int = 15) -> TransportSignal:
+                     limit: int = 15) -> TerritoryUnmet:
     """The solidarity-transport requests of the run's territory (public aggregates), the
     communes with most unmet requests first, each with its class in this run."""
-    from maillage.transport.selectors import unmet_in_territory
-
     found = unmet_in_territory(region=run.region_id, departement=departement or "")
     rows = found.rows[:limit]
     classes = dict(run.results.filter(commune_id__in=[r["code"] for r in rows])
                    .values_list("commune_id", "desert_class"))
-    return TransportSignal(
-        rows=[{**r, "desert_class": classes.get(r["code"])} for r in rows],
-        requests=found.requests, unmet=found.unmet, hidden_communes=found.hidden_communes,
-        since=found.since)
+    return replace(found, rows=[{**r, "desert_class": classes.get(r["code"])} for r in rows])

@@ -38,6 +38,7 @@ from maillage.coordination.services.common import (
     _require,
     _require_on_pathway,
 )
+from maillage.core.links import absolute_url
 
 # — Pathways, consent, team ————————————————————————————————————————————————————————————————————
 
@@ -530,17 +531,15 @@ def alerts_detect(*, today: date, pathways: list[Pathway] | None = None) -> Dete
 def _alerts_notify(to_notify: dict[int, set[str]]) -> None:
     """Tell the coordinator and the task owners that alerts wait, without any health data:
     the e-mail names no patient, no condition, no activity; only opaque links."""
-    from django.conf import settings
     from django.core.mail import send_mail
 
-    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
     for user in User.objects.filter(pk__in=to_notify, is_active=True):
         links = sorted(to_notify[user.pk])
         send_mail(
             _("Maillage : alertes de rupture de parcours"),
             _("De nouvelles alertes de rupture concernent %(n)s parcours que vous suivez. "
               "Connectez-vous pour les voir :\n%(links)s")
-            % {"n": len(links), "links": "\n".join(base + link for link in links)},
+            % {"n": len(links), "links": "\n".join(absolute_url(link) for link in links)},
             None, [user.email], fail_silently=True)
 
 

@@ -34,6 +34,7 @@ from maillage.coordination.services.common import (
     _require_on_pathway,
 )
 from maillage.coordination.services.pathways import _observation_store
+from maillage.core.links import absolute_url
 
 # — Shared record: messages, documents, teleconsultations ———————————————————————————————————
 
@@ -124,9 +125,9 @@ def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str
     if (now or timezone.now()) < visit.starts_at:
         raise ValidationError({"report": _(
             "Le compte rendu se rédige après la téléconsultation, pas avant son début.")})
-    # Locked so that a double submission cannot file two reports, two encounters, two messages.
-    if Teleconsultation.objects.select_for_update().filter(pk=visit.pk).exclude(
-            report="").exists():
+    # The row is locked so that a double submission cannot file two reports, two encounters,
+    # two messages: the second one waits here, then sees the first one's report.
+    if Teleconsultation.objects.select_for_update().get(pk=visit.pk).report:
         raise ValidationError({"report": _(
             "Le compte rendu de cette téléconsultation est déjà déposé : pour le corriger, "
             "déposez une nouvelle version du document dans le dossier.")})
@@ -160,16 +161,14 @@ def teleconsultation_report(*, actor: User, visit: Teleconsultation, report: str
 
 def _report_notify(user: User, link: str) -> None:
     """Tell the médecin traitant that a report waits, without any health data (opaque link)."""
-    from django.conf import settings
     from django.core.mail import send_mail
 
     if not user.is_active or not user.email:
         return
-    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
     send_mail(_("Maillage : nouveau compte rendu de téléconsultation"),
               _("Un compte rendu de téléconsultation a été déposé dans le dossier d'un "
                 "parcours dont vous êtes le médecin traitant. Connectez-vous pour le lire :\n"
-                "%(link)s") % {"link": base + link},
+                "%(link)s") % {"link": absolute_url(link)},
               None, [user.email], fail_silently=True)
 
 
@@ -306,15 +305,13 @@ def questionnaires_dispatch(*, today: date) -> DispatchSummary:
 
 
 def _questionnaires_notify(to_tell: dict[int, set[str]]) -> None:
-    from django.conf import settings
     from django.core.mail import send_mail
 
-    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
     for user in User.objects.filter(pk__in=to_tell, is_active=True):
         links = sorted(to_tell[user.pk])
         send_mail(_("Maillage : un questionnaire vous attend"),
                   _("Votre équipe de soins vous propose un questionnaire. Connectez-vous pour "
                     "y répondre :\n%(links)s")
-                  % {"links": "\n".join(base + link for link in links)},
+                  % {"links": "\n".join(absolute_url(link) for link in links)},
                   None, [user.email], fail_silently=True)
 

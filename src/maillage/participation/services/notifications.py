@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.core.links import absolute_url
 from maillage.participation.models import (
     EmailFrequency,
     Follow,
@@ -107,7 +108,7 @@ def _email_now(notification_ids: list[int], user_ids: set[int], title: str, body
                url: str) -> None:
     for user in User.objects.filter(pk__in=user_ids):
         try:
-            send_mail(f"Maillage : {title}", f"{body}\n\n{_absolute(url)}".strip(),
+            send_mail(f"Maillage : {title}", f"{body}\n\n{absolute_url(url)}".strip(),
                       settings.DEFAULT_FROM_EMAIL, [user.email])
         except Exception:
             logger.exception("Could not e-mail notification to user %s", user.pk)
@@ -119,12 +120,6 @@ def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
-
-
-def _absolute(url: str) -> str:
-    """A link an e-mail can carry: the site's address before a path of the site."""
-    base = getattr(settings, "MAILLAGE_SITE_URL", "").rstrip("/")
-    return base + url if url.startswith("/") else url
 
 
 def digest_send() -> int:
@@ -141,7 +136,7 @@ def digest_send() -> int:
             waiting[n.user_id].append(n)
     for user in User.objects.filter(pk__in=waiting):
         items = waiting[user.pk]
-        lines = "\n".join(f"- {n.title}\n  {_absolute(n.url)}" for n in items)
+        lines = "\n".join(f"- {n.title}\n  {absolute_url(n.url)}" for n in items)
         try:
             send_mail(_("Maillage : %(n)s nouvelles") % {"n": len(items)}, lines,
                       settings.DEFAULT_FROM_EMAIL, [user.email])

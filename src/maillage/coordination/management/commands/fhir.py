@@ -70,12 +70,12 @@ class Command(BaseCommand):
             if cooperation is None:
                 raise CommandError(f"Coopération inconnue : {pk}.")
             return cooperation
-        choices = list(found.order_by("pk")[:11])
+        choices = list(found.order_by("pk")[:10])
         if len(choices) == 1:
             return choices[0]
         if not choices:
             raise CommandError("Aucune coopération n'existe encore : créez-en une d'abord.")
-        listed = ", ".join(f"{c.pk} ({c.name})" for c in choices[:10])
+        listed = ", ".join(f"{c.pk} ({c.name})" for c in choices)
         raise CommandError(f"Plusieurs coopérations : choisissez-en une avec --cooperation "
                            f"parmi {listed}.")
 

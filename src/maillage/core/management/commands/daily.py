@@ -10,7 +10,7 @@ from datetime import time as clock
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from maillage.core.daily import daily_jobs, daily_run, next_run_after
+from maillage.core.daily import daily_jobs, daily_run, job_selected, next_run_after
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 self.stdout.write(name)
             return
         for wanted in options["only"] or ():
-            if not any(n == wanted or n.startswith(f"{wanted}.") for n in jobs):
+            if not any(job_selected(name, wanted) for name in jobs):
                 raise CommandError(f"Tâche quotidienne inconnue : {wanted} "
                                    f"(connues : {', '.join(jobs)}).")
         while True:
