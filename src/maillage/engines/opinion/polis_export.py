@@ -102,19 +102,14 @@ def polis_opinion_map(
     With ``replay`` (and timestamps in the export), the conversation's updates are replayed
     first (:func:`~maillage.engines.opinion.incremental.replay_updates`: votes batched by
     Pol.is's one-second poll, participants counted and base clusters carried from one
-    update to the next), and the map is the last update; otherwise the map is computed from
-    the final votes alone.
+    update to the next, groups too within the last session), and the map is the last
+    update; otherwise the map is computed from the final votes alone.
     """
     params = params or OpinionParams()
     history = None
     if replay and export.log is not None:
         history = replay_updates(
-            export.log,
-            moderated_out=export.moderated_out,
-            min_votes=params.min_votes,
-            min_participants=params.min_participants,
-            n_components=params.n_components,
-            base_k=params.base_k,
+            export.log, moderated_out=export.moderated_out, **params.replay_options()
         )
     return opinion_map(
         export.votes, params, moderated_out=export.moderated_out, history=history

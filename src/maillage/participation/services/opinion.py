@@ -374,9 +374,7 @@ def _replayed_history(conversation: Conversation, out: list[int],
         values=np.array([float(e[2]) for e in events]),
         timestamps=np.array([e[3].timestamp() * 1000.0 for e in events]),
     )
-    return replay_updates(log, moderated_out=out, min_votes=params.min_votes,
-                          min_participants=params.min_participants,
-                          n_components=params.n_components, base_k=params.base_k)
+    return replay_updates(log, moderated_out=out, **params.replay_options())
 
 
 def _num(value: Any, digits: int = 4) -> float | None:
