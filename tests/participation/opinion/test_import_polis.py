@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 
 import numpy as np
 import pytest
@@ -31,6 +32,29 @@ def test_import_polis_finds_polis_groups(real_mirror, process, people):
     report = io.StringIO()
     call_command("opinion", "report", str(conversation.pk), stdout=report)
     assert "groups=2" in report.getvalue()
+
+    # Every vote row is kept with its Pol.is time, so the first map replayed the updates:
+    # its groups are those of `maillage opinion groups` (ARI 0.918 against Pol.is's).
+    from maillage.engines.opinion import group_agreement, read_polis_export
+    from maillage.engines.opinion.polis_export import polis_labels
+    from maillage.participation.models import StatementVoteEvent
+
+    export = read_polis_export(directory)
+    events = StatementVoteEvent.objects.filter(statement__conversation=conversation)
+    assert events.count() == export.log.values.size == 5312
+    first = events.order_by("created_at").first()
+    assert first.created_at.year == 2017 and first.participant.startswith("p")
+    engine_map = pickle.loads(bytes(snapshot.state))
+    ids = np.array([int(p[1:]) for p in engine_map.participant_ids.tolist()])
+    agreement = group_agreement(engine_map.labels, polis_labels(export, ids))
+    assert agreement.adjusted_rand >= 0.9, agreement
+
+    # Imported again into the same process: the same conversation, nothing written.
+    again = io.StringIO()
+    call_command("opinion", "import-polis", str(directory), "--process", str(process.pk),
+                 stdout=again)
+    assert Conversation.objects.count() == 1 and events.count() == 5312
+    assert f"conversation {conversation.pk}" in again.getvalue()
 
 
 @pytest.mark.mirror

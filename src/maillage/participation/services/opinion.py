@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import pickle
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -466,12 +466,19 @@ def map_summary(result: OpinionMap, votes: VoteMatrix, texts: dict[int, str]
 # Importing a Pol.is export --------------------------------------------------------------------
 
 def conversation_import_polis(*, process: Process, phase: Phase, directory: Any,
-                              title: str = "", seed: int = 0) -> Conversation:
+                              title: str = "", seed: int = 0) -> tuple[Conversation, bool]:
     """Load a Pol.is export (comments.csv, votes.csv) as a conversation of `process`.
 
+    Returns the conversation and whether it was created: the same export imported again
+    into the same process gives back the first import (same `source`) and writes nothing.
+
     Pol.is's CSV codes agree as +1, like Maillage. Comments Pol.is moderated out (-1) are
-    stored refused; voters are stored under pseudonyms `p<voter-id>`, linked to no account.
-    The data's licence asks for attribution: it is kept in `source` and shown with the map.
+    stored refused; voters are stored under pseudonyms `p<voter-id>`, linked to no account,
+    with the voter ids zero-padded to one width so that pseudonyms sort as Pol.is's ids. Every
+    row of votes.csv is kept as a `StatementVoteEvent` at its Pol.is timestamp, so that the
+    first map replays the conversation's updates as for a conversation held here (the groups
+    then match Pol.is's, as `maillage opinion groups` does). The data's licence asks for
+    attribution: it is kept in `source` and shown with the map.
     """
     from pathlib import Path
 
@@ -495,6 +502,9 @@ def conversation_import_polis(*, process: Process, phase: Phase, directory: Any,
               "https://github.com/compdemocracy/openData").strip()
     now = timezone.now()
     with transaction.atomic():
+        already = Conversation.objects.filter(process=process, source=source).first()
+        if already is not None:
+            return already, False
         conversation = Conversation.objects.create(
             process=process, phase=phase,
             title=(title or summary.get("topic") or directory.name)[:200],
@@ -515,9 +525,24 @@ def conversation_import_polis(*, process: Process, phase: Phase, directory: Any,
         matrix = export.votes
         rows, cols = np.nonzero(~np.isnan(matrix.values))
         pids, tids = matrix.participant_ids.tolist(), matrix.statement_ids.tolist()
+        width = max((len(str(int(p))) for p in pids), default=1)
+
+        def pseudonym(voter: Any) -> str:
+            return f"p{int(voter):0{width}d}"
+
         StatementVote.objects.bulk_create([
             StatementVote(conversation=conversation, statement=by_tid[int(tids[c])],
-                          participant=f"p{pids[r]}", value=int(matrix.values[r, c]))
+                          participant=pseudonym(pids[r]), value=int(matrix.values[r, c]))
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
             if int(tids[c]) in by_tid], batch_size=2000)
-    return conversation
+        if export.log is not None:
+            log = export.log
+            StatementVoteEvent.objects.bulk_create([
+                StatementVoteEvent(
+                    statement=by_tid[int(t)], participant=pseudonym(v), value=int(x),
+                    created_at=datetime.fromtimestamp(ms / 1000.0, tz=UTC))
+                for v, t, x, ms in zip(log.participant_ids.tolist(), log.statement_ids.tolist(),
+                                       log.values.tolist(), log.timestamps.tolist(),
+                                       strict=True)
+                if int(t) in by_tid], batch_size=2000)
+    return conversation, True

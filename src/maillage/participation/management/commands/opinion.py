@@ -91,7 +91,7 @@ class Command(BaseCommand):
             raise CommandError("Aucune phase de cette concertation n'ouvre les cartes "
                                "d'opinion (diagnostic, évaluation) ; indiquez --phase.")
         try:
-            conversation = conversation_import_polis(
+            conversation, created = conversation_import_polis(
                 process=process, phase=phase, directory=options["directory"],
                 title=options["title"], seed=options["seed"])
         except (OSError, ValueError, KeyError) as exc:
@@ -101,7 +101,10 @@ class Command(BaseCommand):
         self.stdout.write(f"conversation={conversation.pk} "
                           f"statements={conversation.statements.count()} "
                           f"votes={conversation.votes.count()}")
-        if not options["no_compute"]:
+        if not created:
+            self.stdout.write(f"Déjà importée dans cette concertation (conversation "
+                              f"{conversation.pk}) : rien n'est réécrit.")
+        elif not options["no_compute"]:
             snapshot = opinion_map_compute(conversation)
             self._print(snapshot)
         self.stdout.write(conversation.source)
