@@ -66,6 +66,8 @@ def test_scenarios_are_compared_side_by_side(client, computed, analyst):
     text = page.content.decode()
     assert 'id="compare-table"' in text and "pas encore calculé" in text
     assert "100" in text  # 130,000 € / 1,300 people lifted = 100 € a year each
+    unknown = client.get("/planification/comparer/", {"s": [computed.pk, 999_999, 2**70]})
+    assert f"Scénarios introuvables : 999999, {2**70}." in unknown.content.decode()
 
 
 def test_the_api_creates_adds_computes_and_reads(client, base_run, analyst):
@@ -89,6 +91,10 @@ def test_the_api_creates_adds_computes_and_reads(client, base_run, analyst):
     assert {e["commune"] for e in effects} == {"48099", "48017"}
     compare = client.get("/api/planning/compare", {"ids": [pk]}).json()
     assert compare[0]["scenario"] == pk
+    unknown = client.get("/api/planning/compare", {"ids": [pk, 999_999, 2**70]})
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"]["ids"] == ["999999", str(2**70)]
+    assert "999999" in unknown.json()["detail"]
 
 
 def test_the_api_refuses_anonymous_and_outsider_writes(client, base_run, make_user):

@@ -167,11 +167,20 @@ def effects(request: HttpRequest, pk: int):
             for e in selectors.scenario_effects(_scenario(pk, request))]
 
 
-@router.get("/compare", response=list[dict[str, Any]],
-            summary="Comparer des scénarios côte à côte")
+@router.get("/compare", response={200: list[dict[str, Any]], 404: ErrorOut},
+            summary="Comparer des scénarios côte à côte",
+            description="404 nommant les scénarios introuvables (ou non visibles) s'il y en a.")
 def compare(request: HttpRequest, ids: list[int] = Query(..., max_length=10)):  # noqa: B008
-    rows = selectors.scenarios_compare(list(selectors.scenarios_visible(request.user)
-                                            .filter(pk__in=[i for i in ids if 0 < i < 2**63])))
+    found = {s.pk: s for s in selectors.scenarios_visible(request.user)
+             .filter(pk__in=[i for i in ids if 0 < i < 2**63])}
+    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    if missing:
+        # Same answer for a scenario that does not exist and one the user may not see.
+        return Status(404, ErrorOut(
+            detail=_("Scénarios introuvables : %(ids)s.") % {
+                "ids": ", ".join(str(i) for i in missing)},
+            errors={"ids": [str(i) for i in missing]}))
+    rows = selectors.scenarios_compare([found[i] for i in dict.fromkeys(ids)])
     return [{k: (v.pk if k == "scenario" else v) for k, v in row.items()} for row in rows]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -121,9 +122,14 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.GET.getlist("s") if v.isdigit()][:10]
-    chosen = [s for s in (selectors.scenario_visible(request.user, i) for i in ids)
-              if s is not None]
+    ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("s") if v.isdigit()))[:10]
+    found = {i: selectors.scenario_visible(request.user, i) if 0 < i < 2**63 else None
+             for i in ids}
+    chosen = [s for s in found.values() if s is not None]
+    missing = [str(i) for i, s in found.items() if s is None]
+    if missing:
+        messages.warning(request, _("Scénarios introuvables : %(ids)s.")
+                         % {"ids": ", ".join(missing)})
     return render(request, "planning/compare.html", {
         "all_scenarios": selectors.scenarios_visible(request.user), "selected": ids,
         "rows": selectors.scenarios_compare(chosen) if chosen else [],
