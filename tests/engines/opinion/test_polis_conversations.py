@@ -9,12 +9,20 @@ https://compdemocracy.org/case-studies/2017-brexit-consensus.
 Measured on 2026-12-04 (adjusted Rand index, ARI, against Pol.is's ``group-id`` on the
 participants grouped by both; ``benchmarks/opinion_bench.py --agreement --seeds=10``), with the
 conversation's updates replayed from the vote timestamps (``polis_opinion_map``): Seattle 1.000
-with seed 0 (the platform's seed; matched accuracy 1.0, 138 participants), 1.000 for seeds 0,
-1, 2 and 9 and 0.884 for the six others (4 of 138 participants placed differently); Brexit
-0.918 for every seed 0-9 (matched accuracy 0.979, 191 participants). From the final votes
-alone (no replay): Brexit 0.876 for every seed, Seattle 0.941 with seed 0 and 0.856 .. 1.000
-over seeds. The issue asks for 0.9 on each: both meet it with the platform's seed; over seeds,
-Seattle's median is 0.884.
+for every seed 0-9 (matched accuracy 1.0, 138 participants), Brexit 0.918 for every seed 0-9
+(matched accuracy 0.979, 191 participants). From the final votes alone (no replay): Seattle
+0.941 to 1.000 over seeds 0-4, Brexit 0.896. The issue asks for 0.9 on each.
+
+How the groups are chosen matters as much as the replay: several k-means local optima lie
+within a fraction of a percent of each other. The best inertia of 10 restarts (the previous
+engine) gave Seattle 0.884 for 6 seeds in 10 and 1.000 for the others: Pol.is's partition
+(inertia 397.9 over the final base clusters) is not the best one (396.5). It is, on both
+conversations, the near-optimal partition (within 1 % of the best) that most k-means++
+starts reach (25 % of 2,000 starts on Seattle, 50 % on Brexit, against 10 % and 30 % for
+the runner-up): a warm-started k-means most likely ends in the largest basin of attraction.
+:func:`~maillage.engines.opinion.clustering.modal_kmeans` keeps that partition, over 300
+starts, so the groups no longer depend on the seed. (The most frequent partition without
+the 1 % filter is a poor one on Seattle, inertia 401.6, ARI 0.37.)
 
 Why a replay: Pol.is's groups are not the best k-means partition of the final votes but a local
 optimum its history led to. Pol.is recomputes after each batch of votes (its poller reads new
@@ -27,9 +35,10 @@ session's first update, warm-started at each update after. Pol.is keeps its grou
 only in memory (``conv_man.clj``: a reloaded conversation gets back its base and group clusters,
 not its ``group-clusterings``), so a pause of a day, across which its servers have restarted,
 is where its groups were last found anew. Variants measured: groups found afresh at the last
-update only (the previous engine) give Seattle 0.884 with seed 0 and 1.000 for 3 seeds in 10,
-Brexit 0.918; groups warm-started over the whole history (``OpinionParams(warm_groups=True)``)
-give Brexit 0.918 and Seattle 0.56 — Seattle's votes span 2014-2019; Pol.is's own cold start
+update only, with the best of 10 restarts, give Seattle 0.884 with seed 0 and 1.000 for 3
+seeds in 10, Brexit 0.918 (with the modal partition: 1.000 and 0.918, as with the session);
+groups warm-started over the whole history (``OpinionParams(warm_groups=True)``) give
+Brexit 0.918 and Seattle 0.56 — Seattle's votes span 2014-2019; Pol.is's own cold start
 (first distinct points, no k-means++) for the groups, at the session's start or at the last
 update, gives Seattle 0.46 to 0.73, and Pol.is's cold start of everything from the final votes
 0.56 on both; the session's threshold changes nothing from a quarter of an hour to a day;
@@ -64,7 +73,7 @@ pytestmark = pytest.mark.mirror
 SEEDS = (0, 1, 2, 3, 4)
 CONVERSATIONS = {
     # name: (adjusted Rand floor, matched-accuracy floor), for every seed in SEEDS
-    "15-per-hour-seattle": (0.88, 0.97),
+    "15-per-hour-seattle": (0.99, 0.99),
     "brexit-consensus": (0.9, 0.975),
 }
 #: Adjusted Rand index floor with seed 0, the seed the platform uses (the issue's target).

@@ -15,9 +15,12 @@ first, with the previous update's clusters (``clean-start-clusters``): :func:`wa
 does both, and the engine uses it for base clusters from one update to the next (see
 :mod:`.incremental`). Differences from Pol.is, on purpose:
 
-* A clustering with no previous update (and the groups, at every update, unless
-  ``warm_groups``) uses seeded k-means++ with several restarts on canonically ordered data,
+* Base clusters with no previous update use seeded k-means++ on canonically ordered data,
   so the same votes (and the same previous map) give the same groups.
+* Groups found afresh (at every update, unless ``warm_groups``) are the near-optimal
+  partition that most of hundreds of seeded k-means++ starts reach (:func:`modal_kmeans`),
+  not the best of a few restarts: it no longer depends on the seed, and on Pol.is's open
+  data it is Pol.is's partition.
 * Group labels are canonical (0 = largest group) or, when a previous map is given, matched
   to the previous groups by maximum member overlap, so a group keeps its id between updates.
 """
@@ -130,6 +133,127 @@ def kmeans(
     return relabel[raw], model.cluster_centers_[order]
 
 
+#: Partitions within this fraction of the best inertia found count as near-optimal.
+NEAR_OPTIMAL = 0.01
+
+
+def modal_kmeans(
+    points: FloatArray,
+    k: int,
+    *,
+    seed: int,
+    weights: FloatArray | None = None,
+    n_starts: int = 300,
+    near_optimal: float = NEAR_OPTIMAL,
+    max_iter: int = 100,
+) -> tuple[IntArray, FloatArray]:
+    """Weighted k-means from many seeded starts, keeping the partition most starts reach.
+
+    Each start is a greedy k-means++ seeding (as scikit-learn's) followed by Lloyd's
+    iterations; the starts run side by side in arrays. Of the partitions reached, those
+    within ``near_optimal`` of the best inertia are near-optimal, and the one reached most
+    often is kept (ties: lower inertia). Why not the best inertia alone: on real
+    conversations several local optima sit within a fraction of a percent of each other,
+    and which of them ten restarts find depends on the seed. The optimum with the largest
+    basin of attraction is also where Pol.is's warm-started k-means most likely ends (on its
+    open data it is Pol.is's partition on both conversations; the best inertia is not on
+    Seattle's), and with hundreds of starts it no longer depends on the seed.
+
+    Returns ``(labels, centres)`` with labels numbered in order of first appearance.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+    >>> labels, centres = modal_kmeans(pts, 2, seed=0)
+    >>> labels.tolist(), np.round(centres, 2).tolist()
+    ([0, 0, 1, 1], [[0.05, 0.0], [5.05, 5.0]])
+    """
+    n = points.shape[0]
+    n_distinct = np.unique(points, axis=0).shape[0] if n else 0
+    k = max(1, min(k, n_distinct))
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, points.shape[1]))
+    if k == 1:
+        return np.zeros(n, dtype=np.int64), np.average(points, axis=0, weights=w)[None, :]
+    rng = np.random.default_rng(seed)
+    centres = _greedy_kmeans_plus_plus(points, w, k, n_starts, rng)
+    labels = np.full((n_starts, n), -1, dtype=np.int64)
+    running = np.arange(n_starts)  # starts whose assignment still changes
+    squared = (points * points).sum(axis=1)
+    for _ in range(max_iter):
+        c = centres[running]
+        d2 = (squared[None, None, :] - 2.0 * (c @ points.T)
+              + (c * c).sum(axis=2)[:, :, None])  # (starts, k, n)
+        new = d2.argmin(axis=1)
+        moved = (new != labels[running]).any(axis=1)
+        labels[running] = new
+        running, new = running[moved], new[moved]
+        if running.size == 0:
+            break
+        member = (new[:, None, :] == np.arange(k)[None, :, None]) * w[None, None, :]
+        mass = member.sum(axis=2)
+        sums = member @ points  # (starts, k, dim)
+        # A cluster left empty keeps its centre (the near-optimal filter drops such runs).
+        centres[running] = np.where(mass[..., None] > 0,
+                                    sums / np.where(mass > 0, mass, 1.0)[..., None],
+                                    centres[running])
+    # Number each run's clusters in order of first appearance, so equal partitions compare
+    # equal, then count the distinct partitions.
+    first = np.where(labels[:, None, :] == np.arange(k)[None, :, None],
+                     np.arange(n)[None, None, :], n).min(axis=2)  # (starts, k)
+    rank = np.argsort(np.argsort(first, axis=1, kind="stable"), axis=1, kind="stable")
+    canonical = np.take_along_axis(rank, labels, axis=1)
+    partitions, seen_at, counts = np.unique(canonical, axis=0, return_index=True,
+                                            return_counts=True)
+    inertias = np.array([_inertia(points, w, row) for row in partitions])
+    near = inertias <= inertias.min() * (1.0 + near_optimal) + 1e-12
+    # Most starts, then lower inertia, then the earliest start.
+    order = np.lexsort((seen_at, inertias, -counts))
+    pick = next(i for i in order if near[i])
+    chosen, count = partitions[pick].astype(np.int64), int(counts[pick])
+    logger.debug("modal k-means k=%d: %d of %d starts, %d partitions", k, count, n_starts,
+                 len(partitions))
+    return chosen, _weighted_centres(points, chosen, int(chosen.max()) + 1, w)
+
+
+def _inertia(points: FloatArray, w: FloatArray, labels: IntArray) -> float:
+    """Weighted sum of squared distances of points to their cluster's centre."""
+    centre = _weighted_centres(points, labels, int(labels.max()) + 1, w)
+    return float((w * ((points - centre[labels]) ** 2).sum(axis=1)).sum())
+
+
+def _greedy_kmeans_plus_plus(
+    points: FloatArray, w: FloatArray, k: int, n_starts: int, rng: np.random.Generator
+) -> FloatArray:
+    """``(n_starts, k, dim)`` starting centres: weighted greedy k-means++ for each start.
+
+    Each new centre is the best (lowest potential) of ``2 + log k`` candidates drawn in
+    proportion to weight × squared distance to the nearest centre so far (Arthur &
+    Vassilvitskii's seeding with scikit-learn's local trials).
+    """
+    n, dim = points.shape
+    trials = 2 + int(np.log(k))
+    centres = np.empty((n_starts, k, dim))
+    first = rng.choice(n, size=n_starts, p=w / w.sum())
+    centres[:, 0] = points[first]
+    d2 = ((points[None] - centres[:, :1]) ** 2).sum(-1)  # (starts, n)
+    for j in range(1, k):
+        mass = d2 * w[None]
+        total = mass.sum(axis=1, keepdims=True)
+        cumulative = np.cumsum(mass, axis=1)
+        draws = rng.random((n_starts, trials)) * total
+        picks = np.minimum((cumulative[:, None, :] <= draws[:, :, None]).sum(axis=2), n - 1)
+        candidates = points[picks]  # (starts, trials, dim)
+        to_candidate = ((points[None, None] - candidates[:, :, None, :]) ** 2).sum(-1)
+        after = np.minimum(d2[:, None, :], to_candidate)
+        best = (after * w[None, None]).sum(-1).argmin(axis=1)
+        rows = np.arange(n_starts)
+        centres[:, j] = candidates[rows, best]
+        d2 = after[rows, best]
+    return centres
+
+
 @dataclass(frozen=True, eq=False)
 class BaseClusters:
     """Fine-grained clusters of participant positions (Pol.is's ~100 "buckets")."""
@@ -173,7 +297,7 @@ def group_clusterings(
     *,
     max_k: int = 5,
     seed: int = 0,
-    n_init: int = 10,
+    n_init: int = 300,
     extra_k: int = 0,
     extra_k_margin: float = 0.02,
     base_ids: IntArray | None = None,
@@ -186,7 +310,7 @@ def group_clusterings(
     as in Pol.is's ``silhouette`` over ``bucket-dists``); ties go to the smaller ``k``.
     With fewer than three base clusters, there is a single candidate ``k``.
 
-    Without ``previous``, each ``k`` is a seeded k-means++ with ``n_init`` restarts. With
+    Without ``previous``, each ``k`` is :func:`modal_kmeans` over ``n_init`` starts. With
     ``previous`` (the clusterings of the previous update, by ``k``; members are base-cluster
     ids, ``base_ids``), each ``k`` starts from the previous clustering with that ``k`` as
     Pol.is does (:func:`warm_kmeans`, at most ``max_iters`` iterations); a ``k`` seen for
@@ -211,7 +335,7 @@ def group_clusterings(
             )
             clusters_by_k[k] = found
             return found.member_index
-        labels, _ = kmeans(base.centres, k, seed=seed, weights=weights, n_init=n_init)
+        labels, _ = modal_kmeans(base.centres, k, seed=seed, weights=weights, n_starts=n_init)
         clusters_by_k[k] = clusters_from_labels(base.centres, ids, labels, weights)
         return labels
 

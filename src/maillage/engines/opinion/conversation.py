@@ -85,7 +85,8 @@ class OpinionParams:
     k_buffer
         Updates a new best ``k`` must win in a row before it is used.
     kmeans_restarts
-        k-means++ restarts for the group clustering (the best inertia is kept).
+        k-means++ starts of the group clustering; the near-optimal partition most of them
+        reach is kept (:func:`~maillage.engines.opinion.clustering.modal_kmeans`).
     warm_groups
         Start each ``k``'s group clustering from the previous update's, as Pol.is does,
         instead of afresh (base clusters always start from the previous update's); see
@@ -105,7 +106,7 @@ class OpinionParams:
     extra_k: int = 5
     extra_k_margin: float = 0.02
     k_buffer: int = 4
-    kmeans_restarts: int = 10
+    kmeans_restarts: int = 300
     warm_groups: bool = False
     top_repness: int = 5
     top_consensus: int = 5

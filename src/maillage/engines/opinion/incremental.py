@@ -131,8 +131,9 @@ def cluster_update(
     start from its base clusters as Pol.is does (:func:`warm_kmeans`, ``base_iters``
     iterations, Pol.is's 100).
 
-    Groups (k = 2..5 on the base-cluster centres) are found afresh at each update by
-    seeded k-means++ with ``kmeans_restarts`` restarts, unless ``warm_groups`` or the state
+    Groups (k = 2..5 on the base-cluster centres) are found afresh at each update (the
+    near-optimal partition most of ``kmeans_restarts`` seeded k-means++ starts reach,
+    :func:`~.clustering.modal_kmeans`), unless ``warm_groups`` or the state
     says ``carry_groups``: then each ``k`` starts from the previous update's clustering with
     that ``k``, as Pol.is does (``group_iters`` iterations, Pol.is's 20; a ``k`` without
     one starts afresh). :func:`replay_updates` carries groups through the last session of
@@ -267,7 +268,7 @@ def replay_updates(
     extra_k: int = 0,
     extra_k_margin: float = 0.02,
     k_buffer: int = 4,
-    kmeans_restarts: int = 10,
+    kmeans_restarts: int = 300,
     session_gap_ms: float = SESSION_GAP_MS,
 ) -> ClusterState | None:
     """Replay a conversation's updates but the last: the state the last update starts from.
@@ -281,8 +282,9 @@ def replay_updates(
 
     Groups are carried through the last *session*, the updates after the last pause of more
     than ``session_gap_ms`` between two batches (:data:`SESSION_GAP_MS`, a day): found
-    afresh (seeded k-means++, ``kmeans_restarts`` restarts, with the number of groups and
-    its smoother as in :func:`cluster_update`) at the session's first update, then each
+    afresh (:func:`~.clustering.modal_kmeans` over ``kmeans_restarts`` starts, with the
+    number of groups and its smoother as in :func:`cluster_update`) at the session's first
+    update, then each
     update starts from the previous one's, and so does the last update
     (``opinion_map(..., history=state)``). This is what Pol.is does while a conversation
     stays loaded; after a pause its math worker has restarted and lost its group
