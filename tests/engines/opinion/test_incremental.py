@@ -66,58 +66,24 @@ def test_the_next_map_starts_from_the_base_clusters_of_the_previous_one():
     assert again.clusters.n_updates == 2
 
 
-def _one_vote_every(votes, ms, pause_before=None, pause_ms=0.0):
-    """The votes of ``votes`` one after the other, participant by participant."""
+def test_a_replay_batches_votes_by_the_second_and_needs_no_seed():
+    votes = two_camps(20, seed=2)
     rows, cols = np.nonzero(~np.isnan(votes.values))
+    # One participant after the other, a vote every 1.5 s.
     order = np.lexsort((cols, rows))
-    times = np.arange(order.size) * ms
-    if pause_before is not None:
-        times[pause_before:] += pause_ms
-    return VoteLog(
+    log = VoteLog(
         votes.participant_ids[rows[order]],
         votes.statement_ids[cols[order]],
         votes.values[rows[order], cols[order]],
-        times,
+        np.arange(order.size) * 1500.0,
     )
-
-
-def test_a_replay_batches_votes_by_the_second_and_carries_groups_through_its_session():
-    votes = two_camps(20, seed=2)
-    log = _one_vote_every(votes, 1500.0)
-    assert len(log.batches()) == log.values.size
+    assert len(log.batches()) == order.size
     state = replay_updates(log)
-    assert state is not None and state.n_updates == log.values.size - 1
-    # No pause of a day: one session, groups carried from update to update.
-    assert state.carry_groups and state.groupings and state.k_state.smoothed_k == 2
-    camps = np.arange(40) < 20
-    for seed in (0, 1):
-        params = OpinionParams(seed=seed)
-        again = replay_updates(log, **params.replay_options())
-        m = opinion_map(votes, params, history=again)
-        assert m.k == 2
-        grouped = m.labels[m.included]
-        assert len(set(grouped[camps[m.included]])) == 1
-        assert len(set(grouped[~camps[m.included]])) == 1
-        same = opinion_map(votes, params, history=replay_updates(log, **params.replay_options()))
-        np.testing.assert_array_equal(m.labels, same.labels)
-
-
-def test_only_the_last_session_of_a_replay_computes_groups():
-    votes = two_camps(20, seed=2)
-    n = int((~np.isnan(votes.values)).sum())
-    day = 24 * 3600 * 1000.0
-    # Three batches after a pause of two days: the first two are updates with groups (the
-    # third is the last update, left to opinion_map).
-    state = replay_updates(_one_vote_every(votes, 1500.0, pause_before=n - 3, pause_ms=2 * day))
-    assert state.carry_groups and state.k_state.last_k_count <= 2
-    assert state.n_updates == n - 1
-    # A pause before the last batch only: no group before the last update.
-    alone = replay_updates(_one_vote_every(votes, 1500.0, pause_before=n - 1, pause_ms=2 * day))
-    assert not alone.carry_groups and alone.k_state is None and alone.groupings == {}
-    assert opinion_map(votes, history=alone).k == 2
-    # A shorter pause does not end the session.
-    hours = replay_updates(_one_vote_every(votes, 1500.0, pause_before=n - 3, pause_ms=day / 2))
-    assert hours.k_state.last_k_count > 2
+    assert state is not None and state.n_updates == order.size - 1
+    assert state.k_state is None and state.groupings == {}
+    maps = [opinion_map(votes, OpinionParams(seed=s), history=state) for s in (0, 1)]
+    assert all(m.k == 2 for m in maps)
+    np.testing.assert_array_equal(maps[0].labels, maps[1].labels)
 
 
 def test_a_replay_of_a_single_batch_is_no_history():

@@ -27,24 +27,17 @@ the 1 % filter is a poor one on Seattle, inertia 401.6, ARI 0.37.)
 Why a replay: Pol.is's groups are not the best k-means partition of the final votes but a local
 optimum its history led to. Pol.is recomputes after each batch of votes (its poller reads new
 votes every second) and each k-means starts from the previous update's clusters
-(``clusters.clj``, ``clean-start-clusters``); in-conv only grows. The replay carries base
-clusters over the whole history and groups over its last *session* (the updates after the
-last pause of more than a day: 14 updates on Seattle, on 13 February 2019 after six days
-without a vote; 20 on Brexit, after 78 hours): found afresh (seeded k-means++) at the
-session's first update, warm-started at each update after. Pol.is keeps its group clusterings
-only in memory (``conv_man.clj``: a reloaded conversation gets back its base and group clusters,
-not its ``group-clusterings``), so a pause of a day, across which its servers have restarted,
-is where its groups were last found anew. Variants measured: groups found afresh at the last
-update only, with the best of 10 restarts, give Seattle 0.884 with seed 0 and 1.000 for 3
-seeds in 10, Brexit 0.918 (with the modal partition: 1.000 and 0.918, as with the session);
-groups warm-started over the whole history (``OpinionParams(warm_groups=True)``) give
-Brexit 0.918 and Seattle 0.56 — Seattle's votes span 2014-2019; Pol.is's own cold start
-(first distinct points, no k-means++) for the groups, at the session's start or at the last
-update, gives Seattle 0.46 to 0.73, and Pol.is's cold start of everything from the final votes
-0.56 on both; the session's threshold changes nothing from a quarter of an hour to a day;
-100 restarts instead of 10 at the session's start give Seattle 0.884 for every seed (the Pol.is
-partition, inertia 397.9 against 396.5 over the final base clusters, is a local optimum that
-10 restarts reach for 4 seeds in 10); 60-s instead of 1-s batches give Brexit 0.897.
+(``clusters.clj``, ``clean-start-clusters``); in-conv only grows. Replaying the history with
+base clusters carried over and the groups found afresh at the last update moves Brexit from
+0.896 to 0.918. Variants measured: groups also warm-started over the whole history
+(``OpinionParams(warm_groups=True)``, Pol.is's own procedure) give Brexit 0.918 and Seattle
+0.56 — Seattle's votes span 2014-2019, and Pol.is's math worker certainly restarted (it does
+not keep its group clusterings, ``conv_man.clj``) and recomputed in between; groups carried
+only through the last session (after the last pause of a day) give the same 1.000 and 0.918
+as the last update alone, for six times the replay time when a conversation never pauses
+(24 s on Brexit carried from its start); Pol.is's own cold start (first distinct points, no
+k-means++) for the groups gives Seattle 0.46 to 0.73, and Pol.is's cold start of everything
+from the final votes 0.56 on both; 60-s instead of 1-s batches give Brexit 0.897.
 
 Participants counted: the replay keeps everyone counted once (Pol.is's ``in-conv``), so it
 counts the six Seattle participants let in by the greedy rule in the first minutes, which
@@ -64,6 +57,7 @@ from maillage.engines.opinion import (
     opinion_map,
     polis_opinion_map,
     read_polis_export,
+    replay_updates,
 )
 from maillage.engines.opinion.polis_export import polis_labels
 from maillage.engines.opinion.repness import group_informed_consensus, group_vote_counts
@@ -87,14 +81,29 @@ def conversation(request, polis_dir):
 
 
 @pytest.fixture(scope="module")
-def maps(conversation):
-    """The map after the last update, per seed (the replay's last session depends on it)."""
+def history(conversation):
+    """The replayed updates (no random draw: the same for every seed)."""
     _, export = conversation
-    return {seed: polis_opinion_map(export, OpinionParams(seed=seed)) for seed in SEEDS}
+    return replay_updates(export.log, moderated_out=export.moderated_out)
+
+
+@pytest.fixture(scope="module")
+def maps(conversation, history):
+    """The map after the last update, per seed (what ``polis_opinion_map`` computes)."""
+    _, export = conversation
+    return {
+        seed: opinion_map(
+            export.votes,
+            OpinionParams(seed=seed),
+            moderated_out=export.moderated_out,
+            history=history,
+        )
+        for seed in SEEDS
+    }
 
 
 def test_replaying_the_history_gets_closer_to_polis_on_brexit(polis_dir):
-    """From the final votes alone, Brexit's groups stay at ARI 0.876; replayed, 0.918."""
+    """From the final votes alone, Brexit's groups stay at ARI 0.896; replayed, 0.918."""
     export = read_polis_export(polis_dir / "brexit-consensus")
     final_only = opinion_map(export.votes, moderated_out=export.moderated_out)
     truth = polis_labels(export, final_only.participant_ids)

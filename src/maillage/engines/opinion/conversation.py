@@ -112,19 +112,13 @@ class OpinionParams:
     top_consensus: int = 5
     bridging: BridgingParams = field(default_factory=BridgingParams)
 
-    def replay_options(self) -> dict[str, int | float]:
+    def replay_options(self) -> dict[str, int]:
         """The settings :func:`~.incremental.replay_updates` shares with the map."""
         return {
-            "seed": self.seed,
             "min_votes": self.min_votes,
             "min_participants": self.min_participants,
             "n_components": self.n_components,
             "base_k": self.base_k,
-            "max_k": self.max_k,
-            "extra_k": self.extra_k,
-            "extra_k_margin": self.extra_k_margin,
-            "k_buffer": self.k_buffer,
-            "kmeans_restarts": self.kmeans_restarts,
         }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -45,12 +45,6 @@ IntArray = npt.NDArray[np.int64]
 #: Pol.is's poller reads new votes every second (``poller.clj``, ``polling-interval``).
 POLL_INTERVAL_MS = 1000.0
 
-#: A pause in the votes longer than this ends a session of the conversation: Pol.is keeps a
-#: conversation's clusterings in memory only while its math worker runs, and reloads it
-#: without its group clusterings (``conv_man.clj``, ``load-or-init`` keeps base and group
-#: clusters, not ``group-clusterings``); its servers restart at least daily.
-SESSION_GAP_MS = 24 * 3600 * 1000.0
-
 
 @dataclass(frozen=True, eq=False)
 class ClusterState:
@@ -68,10 +62,6 @@ class ClusterState:
         The smoother of the number of groups (None when the updates did not group).
     n_updates
         Updates so far.
-    carry_groups
-        The next update (this one only: states it returns do not carry) starts each ``k``'s
-        groups from ``groupings`` instead of afresh, as :func:`replay_updates` asks within
-        the last session of a history.
     """
 
     included: np.ndarray
@@ -79,7 +69,6 @@ class ClusterState:
     groupings: dict[int, Clusters]
     k_state: KSmoother | None
     n_updates: int = 1
-    carry_groups: bool = False
 
     def __post_init__(self) -> None:
         freeze_arrays(self)
@@ -131,15 +120,14 @@ def cluster_update(
     start from its base clusters as Pol.is does (:func:`warm_kmeans`, ``base_iters``
     iterations, Pol.is's 100).
 
-    Groups (k = 2..5 on the base-cluster centres) are found afresh at each update (the
-    near-optimal partition most of ``kmeans_restarts`` seeded k-means++ starts reach,
-    :func:`~.clustering.modal_kmeans`), unless ``warm_groups`` or the state
-    says ``carry_groups``: then each ``k`` starts from the previous update's clustering with
-    that ``k``, as Pol.is does (``group_iters`` iterations, Pol.is's 20; a ``k`` without
-    one starts afresh). :func:`replay_updates` carries groups through the last session of
-    a conversation's history, which matches Pol.is's groups best on its open data (see
+    Groups (k = 2..5 on the base-cluster centres) are found afresh at each update: the
+    near-optimal partition most of ``kmeans_restarts`` seeded k-means++ starts reach
+    (:func:`~.clustering.modal_kmeans`), unless ``warm_groups``: then each ``k`` starts
+    from the previous update's clustering with that ``k``, as Pol.is does (``group_iters``
+    iterations, Pol.is's 20). On Pol.is's open data, fresh modal groups on warm-started base
+    clusters match Pol.is's groups best (see
     ``tests/engines/opinion/test_polis_conversations.py``). With ``groups=False`` only the
-    base clusters are updated.
+    base clusters are updated (what :func:`replay_updates` needs).
 
     ``sticky`` marks more participants counted before (a previous map's); ``k_previous`` is
     the smoother to carry on when ``state`` has none.
@@ -151,7 +139,6 @@ def cluster_update(
         sticky = was_in if sticky is None else (sticky | was_in)
     if state is not None and state.k_state is not None:
         k_previous = state.k_state
-    carry = state is not None and state.carry_groups
     included = in_conversation(
         votes, min_votes=min_votes, min_participants=min_participants, already=sticky
     )
@@ -199,7 +186,7 @@ def cluster_update(
         extra_k=extra_k,
         extra_k_margin=extra_k_margin,
         base_ids=base_state.ids,
-        previous=state.groupings if state is not None and (warm_groups or carry) else None,
+        previous=state.groupings if state is not None and warm_groups else None,
         max_iters=group_iters,
     )
     k_state = smooth_k(clusterings.best_k, k_previous, k_buffer)
@@ -263,13 +250,6 @@ def replay_updates(
     n_components: int = 2,
     base_k: int = 100,
     base_iters: int = 100,
-    seed: int = 0,
-    max_k: int = 5,
-    extra_k: int = 0,
-    extra_k_margin: float = 0.02,
-    k_buffer: int = 4,
-    kmeans_restarts: int = 300,
-    session_gap_ms: float = SESSION_GAP_MS,
 ) -> ClusterState | None:
     """Replay a conversation's updates but the last: the state the last update starts from.
 
@@ -278,25 +258,14 @@ def replay_updates(
     and statements with at least one vote, as in Pol.is's rating matrix), starting from the
     previous update's state: participants counted stay counted and base clusters are
     warm-started, the first update starting from the first distinct positions as Pol.is
-    does.
-
-    Groups are carried through the last *session*, the updates after the last pause of more
-    than ``session_gap_ms`` between two batches (:data:`SESSION_GAP_MS`, a day): found
-    afresh (:func:`~.clustering.modal_kmeans` over ``kmeans_restarts`` starts, with the
-    number of groups and its smoother as in :func:`cluster_update`) at the session's first
-    update, then each
-    update starts from the previous one's, and so does the last update
-    (``opinion_map(..., history=state)``). This is what Pol.is does while a conversation
-    stays loaded; after a pause its math worker has restarted and lost its group
-    clusterings. Before the last session only base clusters are updated, which draws
-    nothing at random; a history without such a pause carries its groups from the start.
+    does. Groups are left to the last update (``opinion_map(..., history=state)``), so the
+    replay draws nothing at random and does not depend on the seed.
 
     Moderated-out statements are zeroed from the start (an export does not say when they
     were moderated). The cost stays bounded: beyond ``max_updates`` batches, or beyond
     ``max_cells`` vote-matrix cells processed over the replay (batches × final participants
     × final statements; at least 100 updates), consecutive batches are merged evenly. The two
-    conversations of Pol.is's open data are replayed in full (2,242 and 4,835 updates; their
-    last sessions are their last 14 and 20 updates).
+    conversations of Pol.is's open data are replayed in full (2,242 and 4,835 updates).
 
     Examples
     --------
@@ -305,8 +274,8 @@ def replay_updates(
     >>> [b.tolist() for b in log.batches()]
     [[0, 1], [2], [3]]
     >>> state = replay_updates(log, min_participants=0, min_votes=1)
-    >>> state.n_updates, sorted(state.included.tolist()), state.carry_groups
-    (2, [1, 2], True)
+    >>> state.n_updates, sorted(state.included.tolist())
+    (2, [1, 2])
     """
     batches = log.batches(interval_ms)
     n_cells = max(len(set(log.participant_ids.tolist())) * len(set(log.statement_ids.tolist())), 1)
@@ -316,7 +285,6 @@ def replay_updates(
         batches = [np.concatenate([batches[i] for i in g]) for g in groups]
     if len(batches) < 2:
         return None
-    session = _last_session_start(log.timestamps, batches, session_gap_ms)
     pids = np.array(list(dict.fromkeys(log.participant_ids.tolist())), dtype=object)
     tids = np.array(list(dict.fromkeys(log.statement_ids.tolist())), dtype=object)
     pids = pids[canonical_order(pids)]
@@ -331,8 +299,7 @@ def replay_updates(
     mod_cols = np.isin(tids, np.array(list(moderated_out), dtype=object))
     native_p, native_t = _native(pids), _native(tids)
     state: ClusterState | None = None
-    for i, batch in enumerate(batches[:-1]):
-        in_session = i >= session
+    for batch in batches[:-1]:
         # Batch rows are in time order: the latest vote on a pair is written last.
         full[rows[batch], cols[batch]] = log.values[batch]
         seen_rows[rows[batch]] = True
@@ -341,38 +308,23 @@ def replay_updates(
         values = full[np.ix_(r, c)]
         zeroed = values.copy()
         zeroed[:, mod_cols[c]] = 0.0
-        if in_session and state is not None:
-            state = replace(state, carry_groups=True)
         state = cluster_update(
             VoteMatrix(native_p[r], native_t[c], values),
             zeroed,
             state=state,
-            seed=seed,
+            seed=0,  # unused: no random draw without groups and with Pol.is's start
             min_votes=min_votes,
             min_participants=min_participants,
             n_components=n_components,
             base_k=base_k,
-            max_k=max_k,
-            extra_k=extra_k,
-            extra_k_margin=extra_k_margin,
-            k_buffer=k_buffer,
-            kmeans_restarts=kmeans_restarts,
+            max_k=2,
+            extra_k=0,
+            extra_k_margin=0.0,
+            k_buffer=1,
+            kmeans_restarts=1,
             base_iters=base_iters,
-            groups=in_session,
+            groups=False,
             polis_start=True,
         ).state
-    logger.debug("replayed %d updates, the last %d with groups", len(batches) - 1,
-                 max(len(batches) - 1 - session, 0))
-    if state is not None and session < len(batches) - 1:
-        state = replace(state, carry_groups=True)
+    logger.debug("replayed %d updates", len(batches) - 1)
     return state
-
-
-def _last_session_start(
-    timestamps: FloatArray, batches: list[IntArray], gap_ms: float
-) -> int:
-    """Index of the first batch after the last pause longer than ``gap_ms`` (0 if none)."""
-    starts = np.array([timestamps[b].min() for b in batches])
-    ends = np.array([timestamps[b].max() for b in batches])
-    pauses = np.flatnonzero(starts[1:] - ends[:-1] > gap_ms)
-    return int(pauses[-1]) + 1 if pauses.size else 0

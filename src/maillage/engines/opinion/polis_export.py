@@ -102,8 +102,8 @@ def polis_opinion_map(
     With ``replay`` (and timestamps in the export), the conversation's updates are replayed
     first (:func:`~maillage.engines.opinion.incremental.replay_updates`: votes batched by
     Pol.is's one-second poll, participants counted and base clusters carried from one
-    update to the next, groups too within the last session), and the map is the last
-    update; otherwise the map is computed from the final votes alone.
+    update to the next), and the map is the last update; otherwise the map is computed from
+    the final votes alone.
     """
     params = params or OpinionParams()
     history = None
