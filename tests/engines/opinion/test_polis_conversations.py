@@ -24,6 +24,16 @@ the runner-up): a warm-started k-means most likely ends in the largest basin of 
 starts, so the groups no longer depend on the seed. (The most frequent partition without
 the 1 % filter is a poor one on Seattle, inertia 401.6, ARI 0.37.)
 
+Beyond the mirror (four more openData conversations, copied outside the repository for the
+measure, 2026-12-04, seeds 0-9): canadian-electoral-reform 0.898 (1.000 with the best inertia
+of 10 restarts: there Pol.is kept the best partition, 3 of 281 participants from the modal
+one; mean over the three 2014-2017 conversations 0.939 for the modal partition against 0.934
+for the best inertia); london.youth.policing 0.18, scoop-hivemind.freshwater 0.13,
+scoop-hivemind.ubi 0.09, whatever the variant: in those three exports Pol.is's groups match
+no k-means partition of the projection (freshwater and ubi group every voter, even those
+with one vote; ubi's groups follow how many comments each participant voted on), so they
+come from another state or version of Pol.is's math.
+
 Why a replay: Pol.is's groups are not the best k-means partition of the final votes but a local
 optimum its history led to. Pol.is recomputes after each batch of votes (its poller reads new
 votes every second) and each k-means starts from the previous update's clusters

@@ -155,9 +155,11 @@ def modal_kmeans(
     often is kept (ties: lower inertia). Why not the best inertia alone: on real
     conversations several local optima sit within a fraction of a percent of each other,
     and which of them ten restarts find depends on the seed. The optimum with the largest
-    basin of attraction is also where Pol.is's warm-started k-means most likely ends (on its
-    open data it is Pol.is's partition on both conversations; the best inertia is not on
-    Seattle's), and with hundreds of starts it no longer depends on the seed.
+    basin of attraction is also where Pol.is's warm-started k-means most likely ends: on the
+    two conversations of the mirror it is Pol.is's partition (the best inertia is not, on
+    Seattle), and with hundreds of starts it no longer depends on the seed. It is not always
+    so: on openData's canadian-electoral-reform Pol.is kept the best inertia, 3 participants
+    of 281 away from the modal partition (ARI 0.898 instead of 1.000).
 
     Returns ``(labels, centres)`` with labels numbered in order of first appearance.
 
