@@ -171,16 +171,13 @@ def effects(request: HttpRequest, pk: int):
             summary="Comparer des scénarios côte à côte",
             description="404 nommant les scénarios introuvables (ou non visibles) s'il y en a.")
 def compare(request: HttpRequest, ids: list[int] = Query(..., max_length=10)):  # noqa: B008
-    found = {s.pk: s for s in selectors.scenarios_visible(request.user)
-             .filter(pk__in=[i for i in ids if 0 < i < 2**63])}
-    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    chosen, missing = selectors.scenarios_chosen(request.user, ids)
     if missing:
-        # Same answer for a scenario that does not exist and one the user may not see.
         return Status(404, ErrorOut(
             detail=_("Scénarios introuvables : %(ids)s.") % {
                 "ids": ", ".join(str(i) for i in missing)},
             errors={"ids": [str(i) for i in missing]}))
-    rows = selectors.scenarios_compare([found[i] for i in dict.fromkeys(ids)])
+    rows = selectors.scenarios_compare(chosen)
     return [{k: (v.pk if k == "scenario" else v) for k, v in row.items()} for row in rows]
 
 

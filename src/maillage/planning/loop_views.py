@@ -74,8 +74,7 @@ class PutToVoteForm(forms.Form):
 def _chosen(request: HttpRequest) -> list[Scenario]:
     ids = [int(v) for v in request.GET.getlist("s") + request.POST.getlist("s")
            if v.isdigit()][:10]
-    found = [selectors.scenario_visible(request.user, i) for i in dict.fromkeys(ids)]
-    return [s for s in found if s is not None]
+    return selectors.scenarios_chosen(request.user, ids)[0]
 
 
 @login_required

@@ -41,6 +41,15 @@ def scenarios_visible(viewer: Any, region: str | None = None) -> QuerySet[Scenar
     return scenarios.filter(visible)
 
 
+def scenarios_chosen(viewer: Any, ids: list[int]) -> tuple[list[Scenario], list[int]]:
+    """The scenarios of `ids` the viewer may read, in the order asked (each once), and the ids
+    left out: one answer for an unknown scenario and for a draft the viewer may not read."""
+    wanted = list(dict.fromkeys(ids))
+    found = {s.pk: s for s in scenarios_visible(viewer)
+             .filter(pk__in=[i for i in wanted if 0 < i < 2**63])}
+    return [found[i] for i in wanted if i in found], [i for i in wanted if i not in found]
+
+
 def scenario_visible(viewer: Any, pk: int) -> Scenario | None:
     """The scenario if the viewer may read it (None: unknown or a draft of someone else)."""
     found = scenario_get(pk)

@@ -123,13 +123,10 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def compare(request: HttpRequest) -> HttpResponse:
     ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("s") if v.isdigit()))[:10]
-    found = {i: selectors.scenario_visible(request.user, i) if 0 < i < 2**63 else None
-             for i in ids}
-    chosen = [s for s in found.values() if s is not None]
-    missing = [str(i) for i, s in found.items() if s is None]
+    chosen, missing = selectors.scenarios_chosen(request.user, ids)
     if missing:
         messages.warning(request, _("Scénarios introuvables : %(ids)s.")
-                         % {"ids": ", ".join(missing)})
+                         % {"ids": ", ".join(str(i) for i in missing)})
     return render(request, "planning/compare.html", {
         "all_scenarios": selectors.scenarios_visible(request.user), "selected": ids,
         "rows": selectors.scenarios_compare(chosen) if chosen else [],
